@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian packages shomei builds and tests with, when any is missing.
+# Called by `make demo`, `make check` and `.ci/run`; safe to run again: it does
+# nothing when everything is already there.
+set -eu
+
+# Build: compiler, make, pkg-config and the libraries found through pkg-config.
+# Tests: cmocka, clang (libFuzzer harnesses), python3 (the HTTP server the ledger
+# mirror tests start on 127.0.0.1).
+PACKAGES="build-essential pkg-config libsodium-dev libjansson-dev
+libcurl4-openssl-dev libqrencode-dev libcmocka-dev clang python3"
+
+missing=""
+for p in $PACKAGES; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "shomei: installing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >&2
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing >&2
