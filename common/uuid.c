@@ -1,0 +1,34 @@
+#include "uuid.h"
+
+#include "err.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+int uuid_urn_random(char out[UUID_URN_BYTES])
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof b);
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10 */
+	snprintf(out, UUID_URN_BYTES,
+		 "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
+	return 0;
+}
+
+int uuid_urn_check(const char *s)
+{
+	if (!s || strlen(s) != UUID_URN_BYTES - 1 || strncmp(s, "urn:uuid:", 9) != 0)
+		return SHOMEI_ERR_INVALID;
+	for (int i = 0; i < 36; i++) {
+		char c = s[9 + i];
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? c != '-'
+			 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return SHOMEI_ERR_INVALID;
+	}
+	return 0;
+}
