@@ -1,0 +1,86 @@
+/* verdict.h - the one function that decides whether a credential is valid.
+ *
+ * The issuer, the wallet and the verifier all call verdict_credential, so they
+ * can never disagree. A verdict is explained: every check is listed with its
+ * result and a one-line detail, and the first failure is the verdict's reason.
+ *
+ * Checks, in order: structure (VC 2.0 data model, credential.h), proof
+ * (eddsa-jcs-2022, dataint.h), issuer key (a did:key issuer must be the proof's
+ * verification method), validity period (validFrom, validUntil, proof.expires
+ * against the verification time). The ledger checks of DESIGN.md join here.
+ *
+ * Ownership: struct verdict is the caller's and holds copies of everything it
+ * reports, so it outlives the credential it judged.
+ */
+#ifndef SHOMEI_VERDICT_H
+#define SHOMEI_VERDICT_H
+
+#include "err.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define VERDICT_MAX_CHECKS 16
+#define VERDICT_TEXT_BYTES 512
+#define VERDICT_JSON_VERSION 1
+
+enum verdict_status {
+	VERDICT_VALID,     /* every check passed and the issuer is trusted */
+	VERDICT_UNTRUSTED, /* the proof verifies, but the issuer is not established as trusted */
+	VERDICT_INVALID    /* a check failed: see reason */
+};
+
+enum verdict_result {
+	VERDICT_PASS,
+	VERDICT_FAIL,
+	VERDICT_SKIP, /* not applicable or not checked; detail says why */
+};
+
+struct verdict_check {
+	const char *name; /* static: "structure", "proof", "issuer key", "validity period" */
+	enum verdict_result result;
+	char detail[VERDICT_TEXT_BYTES];
+};
+
+struct verdict {
+	enum verdict_status status;
+	int64_t at; /* the moment judged, Unix seconds */
+	char reason[VERDICT_TEXT_BYTES]; /* "" when valid; else the first failure */
+	size_t nchecks;
+	struct verdict_check checks[VERDICT_MAX_CHECKS];
+	/* What the credential says ("" when absent). */
+	char id[VERDICT_TEXT_BYTES];
+	char issuer[VERDICT_TEXT_BYTES];
+	char issuer_name[VERDICT_TEXT_BYTES];
+	char subject[VERDICT_TEXT_BYTES];
+	char subject_name[VERDICT_TEXT_BYTES];
+	char achievement_type[VERDICT_TEXT_BYTES];
+	char achievement_name[VERDICT_TEXT_BYTES];
+	char field_of_study[VERDICT_TEXT_BYTES];
+	char awarded_date[VERDICT_TEXT_BYTES];
+	char verification_method[VERDICT_TEXT_BYTES];
+	int has_valid_from, has_valid_until;
+	int64_t valid_from, valid_until;
+};
+
+struct verdict_options {
+	int64_t at; /* verify as of this moment (Unix seconds) */
+};
+
+/* Judges `vc` (a parsed JSON document; any shape) as of o->at. Returns 0 when a
+ * verdict was reached, whatever it is (read v->status); a negative error only
+ * when none could be (out of memory), and then v->status is VERDICT_INVALID. */
+int verdict_credential(const json_t *vc, const struct verdict_options *o, struct verdict *v)
+	__attribute__((warn_unused_result));
+
+/* "valid", "untrusted" or "invalid". */
+const char *verdict_status_name(enum verdict_status s);
+
+/* "pass", "fail" or "skip". */
+const char *verdict_result_name(enum verdict_result r);
+
+/* The machine-readable report (docs/verdict.md): {"version": 1, "status": ...,
+ * "reason": ..., "at": ..., "checks": [...], "credential": {...}}. New reference. */
+json_t *verdict_to_json(const struct verdict *v);
+
+#endif
