@@ -1,0 +1,471 @@
+#include "issuer.h"
+
+#include "credential.h"
+#include "csv.h"
+#include "dataint.h"
+#include "fileio.h"
+#include "jsonin.h"
+#include "timeutil.h"
+#include "uuid.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A class export is at most this large (some 100,000 rows). */
+#define ISSUE_MAX_CSV_BYTES (64u << 20)
+#define ISSUE_MAX_ROWS 100000
+#define ISSUE_FILE_NAME_MAX 80
+
+static const struct cli_opt opts[] = {
+	{"dir", 'd', CLI_VALUE, "DIR", "the institution's folder (default $SHOMEI_ISSUER_DIR)", 0},
+	{"csv", 0, CLI_VALUE, "FILE", "issue one credential per row of a class CSV", 1},
+	{"claims", 'c', CLI_VALUE, "FILE", "read one credential's claims from a JSON file", 1},
+	{"out", 'o', CLI_VALUE, "PATH",
+	 "write to PATH: a file ('-' = stdout, the default) or, with --csv, a folder", 0},
+	{"holder", 0, CLI_VALUE, "DID", "the graduate's did:key", 0},
+	{"name", 0, CLI_VALUE, "NAME", "the graduate's name", 0},
+	{"student-id", 0, CLI_VALUE, "ID", "the student number", 0},
+	{"birth-date", 0, CLI_VALUE, "DATE", "the graduate's date of birth, YYYY-MM-DD", 0},
+	{"type", 0, CLI_VALUE, "TYPE", "Open Badges 3.0 achievementType, e.g. BachelorDegree", 0},
+	{"degree", 0, CLI_VALUE, "NAME", "the degree or qualification, e.g. 学士（工学）", 0},
+	{"field", 0, CLI_VALUE, "FIELD", "the field of study", 0},
+	{"description", 0, CLI_VALUE, "TEXT", "a description of the achievement", 0},
+	{"conferral-date", 0, CLI_VALUE, "DATE", "the date the degree was conferred, YYYY-MM-DD", 0},
+	{"valid-from", 0, CLI_VALUE, "TIME", "validFrom (RFC 3339; default: now)", 0},
+	{"valid-until", 0, CLI_VALUE, "TIME", "validUntil (RFC 3339; default: none)", 0},
+	CLI_OPTS_PASSPHRASE,
+	{"json", 0, CLI_FLAG, NULL, "print the summary as JSON", 0},
+};
+
+/* Command-line options that set a claim, and the claim each sets. */
+static const struct {
+	const char *option;
+	const char *claim;
+} claim_opts[] = {
+	{"holder", "holder"},
+	{"name", "name"},
+	{"student-id", "studentId"},
+	{"birth-date", "birthDate"},
+	{"type", "achievementType"},
+	{"degree", "degree"},
+	{"field", "fieldOfStudy"},
+	{"description", "description"},
+	{"conferral-date", "conferralDate"},
+	{"valid-from", "validFrom"},
+	{"valid-until", "validUntil"},
+};
+#define N_CLAIM_OPTS (sizeof claim_opts / sizeof claim_opts[0])
+
+/* One credential on its way out: signed in memory first, written last, so a
+ * batch is all signed (and, with the ledger, anchored) before any file lands. */
+struct pending {
+	size_t line; /* CSV line, 0 for a single credential */
+	char file[ISSUE_FILE_NAME_MAX];
+	char id[UUID_URN_BYTES];
+	char *text;
+};
+
+static int sign_one(const struct credential_claims *c, const struct institution *inst,
+		    const struct ed25519_key *key, int64_t now, struct pending *out,
+		    struct shomei_diag *d)
+{
+	if (uuid_urn_random(out->id) != 0)
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "cannot make an identifier");
+	struct credential_issuer iss = {.did = inst->did, .name = inst->name};
+	json_t *vc = NULL;
+	int err = credential_build(c, &iss, out->id, now, &vc, d);
+	if (err)
+		return err;
+	char created[TIMEUTIL_RFC3339_BYTES];
+	err = timeutil_format(now, created);
+	struct dataint_proof_options po = {
+		.verification_method = inst->vm,
+		.created = created,
+		.proof_purpose = "assertionMethod",
+	};
+	if (!err)
+		err = dataint_sign(vc, key, &po, d);
+	if (!err) {
+		char *text = json_dumps(vc, JSON_INDENT(2));
+		size_t len = text ? strlen(text) : 0;
+		out->text = text ? realloc(text, len + 2) : NULL;
+		if (!out->text) {
+			free(text);
+			err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+		} else {
+			out->text[len] = '\n';
+			out->text[len + 1] = '\0';
+		}
+	}
+	json_decref(vc);
+	return err;
+}
+
+/* A file name from the student number when it is safe as one, else the line. */
+static void file_name_for(const struct credential_claims *c, size_t line, char *out, size_t cap)
+{
+	const char *s = c->student_id;
+	int safe = s && *s && s[0] != '.' && strlen(s) <= 64;
+	for (const char *q = s; safe && *q; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		      (*q >= '0' && *q <= '9') || *q == '-' || *q == '_' || *q == '.'))
+			safe = 0;
+	if (safe)
+		snprintf(out, cap, "%s.json", s);
+	else
+		snprintf(out, cap, "line-%06zu.json", line);
+}
+
+static int claims_from_options(const struct cli_parsed *p, struct credential_claims *c,
+			       json_t **claims_json, struct shomei_diag *d)
+{
+	memset(c, 0, sizeof *c);
+	*claims_json = NULL;
+	const char *file = cli_value(p, "claims");
+	if (file) {
+		int err = jsonin_load(file, claims_json, d);
+		if (!err)
+			err = credential_claims_from_json(*claims_json, c, d);
+		if (err) {
+			diag_prefix(d, "");
+			return err;
+		}
+	}
+	for (size_t i = 0; i < N_CLAIM_OPTS; i++) {
+		const char *v = cli_value(p, claim_opts[i].option);
+		if (v && credential_claims_set(c, claim_opts[i].claim, v, d) != 0)
+			return SHOMEI_ERR_USAGE;
+	}
+	return 0;
+}
+
+static int write_pending(const char *path, const struct pending *pe, struct shomei_diag *d)
+{
+	return fileio_write_atomic(path, pe->text, strlen(pe->text), 0644, FILEIO_NO_REPLACE, d);
+}
+
+static int issue_single(const struct cli_parsed *p, const struct institution *inst)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	struct credential_claims c;
+	json_t *claims_json = NULL;
+	const char *subject = cli_value(p, "claims") ? cli_value(p, "claims") : "claims";
+	if (claims_from_options(p, &c, &claims_json, &d) != 0 ||
+	    credential_claims_check(&c, &d) != 0) {
+		out_error(subject, &d);
+		json_decref(claims_json);
+		return ISSUER_EXIT_USAGE;
+	}
+	struct ed25519_key *key = NULL;
+	if (institution_unlock(p, inst, &key) != 0) {
+		json_decref(claims_json);
+		return ISSUER_EXIT_FAILED;
+	}
+	struct pending pe = {0};
+	int rc = ISSUER_EXIT_FAILED;
+	const char *out = cli_value(p, "out") ? cli_value(p, "out") : "-";
+	if (sign_one(&c, inst, key, timeutil_now(), &pe, &d) != 0) {
+		out_error(subject, &d);
+		goto done;
+	}
+	if (write_pending(out, &pe, &d) != 0) {
+		out_error(out, &d);
+		goto done;
+	}
+	if (cli_given(p, "json") && strcmp(out, "-") != 0)
+		out_json(json_pack("{s:i, s:[{s:s, s:s}], s:[]}", "version", 1, "issued", "id",
+				   pe.id, "file", out, "refused"));
+	rc = ISSUER_EXIT_OK;
+done:
+	ed25519_key_free(key);
+	free(pe.text);
+	json_decref(claims_json);
+	return rc;
+}
+
+struct row_error {
+	size_t line;
+	char reason[DIAG_WHERE_BYTES + DIAG_WHAT_BYTES + 4];
+};
+
+struct batch {
+	struct pending *rows;
+	size_t n;
+	struct row_error *errors;
+	size_t nerrors;
+	struct credential_claims *claims; /* per row; strings borrow from the copies below */
+	char **cells;                     /* owned copies of every cell */
+	size_t ncells;
+};
+
+static void batch_release(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->rows[i].text);
+	for (size_t i = 0; i < b->ncells; i++)
+		free(b->cells[i]);
+	free(b->rows);
+	free(b->errors);
+	free(b->claims);
+	free(b->cells);
+	memset(b, 0, sizeof *b);
+}
+
+static void refuse(struct batch *b, const char *csv, size_t line, const struct shomei_diag *d)
+{
+	struct row_error *e = &b->errors[b->nerrors++];
+	e->line = line;
+	diag_format(d, e->reason, sizeof e->reason);
+	char subject[4200];
+	snprintf(subject, sizeof subject, "%s: line %zu", csv, line);
+	out_error(subject, d);
+}
+
+/* Pass 1: read the whole CSV and check every row, so that a malformed file is
+ * refused before anything is signed and bad rows are reported with their line. */
+static int read_class(const char *csv, struct batch *b, int *fatal)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	*fatal = 1;
+	char *data = NULL;
+	size_t len = 0;
+	if (fileio_read(csv, ISSUE_MAX_CSV_BYTES, &data, &len, &d) != 0) {
+		out_error(csv, &d);
+		return SHOMEI_ERR_IO;
+	}
+	struct csv_reader *r = csv_reader_new(data, len);
+	int err = SHOMEI_ERR_NOMEM;
+	int columns[CSV_MAX_FIELDS];
+	size_t ncolumns = 0;
+	struct csv_record rec;
+	size_t cap = 0;
+	if (!r)
+		goto out;
+	err = csv_next(r, &rec, &d);
+	if (err <= 0) {
+		if (err == 0)
+			diag_set(&d, SHOMEI_ERR_INVALID, NULL, "empty: no header row");
+		out_error(csv, &d);
+		err = SHOMEI_ERR_INVALID;
+		goto out;
+	}
+	ncolumns = rec.nfields;
+	for (size_t i = 0; i < rec.nfields; i++) {
+		columns[i] = -1;
+		for (int k = 0; credential_claim_names[k]; k++)
+			if (strcmp(rec.fields[i], credential_claim_names[k]) == 0)
+				columns[i] = k;
+		if (columns[i] < 0) {
+			out_errorf(csv, "line %zu: unknown column \"%.64s\" (see docs/credential.md)",
+				   rec.line, rec.fields[i]);
+			err = SHOMEI_ERR_INVALID;
+			goto out;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (columns[j] == columns[i]) {
+				out_errorf(csv, "line %zu: column \"%s\" appears twice", rec.line,
+					   rec.fields[i]);
+				err = SHOMEI_ERR_INVALID;
+				goto out;
+			}
+	}
+	for (;;) {
+		err = csv_next(r, &rec, &d);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			out_error(csv, &d);
+			goto out;
+		}
+		if (b->n >= ISSUE_MAX_ROWS) {
+			out_errorf(csv, "more than %d rows; split the class", ISSUE_MAX_ROWS);
+			err = SHOMEI_ERR_LIMIT;
+			goto out;
+		}
+		if (b->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct pending *rows = realloc(b->rows, cap * sizeof *rows);
+			if (rows)
+				b->rows = rows;
+			struct credential_claims *cl = realloc(b->claims, cap * sizeof *cl);
+			if (cl)
+				b->claims = cl;
+			struct row_error *re = realloc(b->errors, cap * sizeof *re);
+			if (re)
+				b->errors = re;
+			char **cells = realloc(b->cells, cap * CSV_MAX_FIELDS * sizeof *cells);
+			if (cells)
+				b->cells = cells;
+			if (!rows || !cl || !re || !cells) {
+				err = SHOMEI_ERR_NOMEM;
+				goto out;
+			}
+		}
+		struct credential_claims *c = &b->claims[b->n];
+		memset(c, 0, sizeof *c);
+		diag_clear(&d);
+		int row_err = 0;
+		if (rec.nfields != ncolumns) {
+			row_err = diag_set(&d, SHOMEI_ERR_INVALID, NULL,
+					   "%zu fields where the header has %zu", rec.nfields,
+					   ncolumns);
+		}
+		for (size_t i = 0; !row_err && i < rec.nfields; i++) {
+			char *cell = strdup(rec.fields[i]);
+			if (!cell) {
+				err = SHOMEI_ERR_NOMEM;
+				goto out;
+			}
+			b->cells[b->ncells++] = cell;
+			row_err = credential_claims_set(c, credential_claim_names[columns[i]], cell,
+							&d);
+		}
+		if (!row_err)
+			row_err = credential_claims_check(c, &d);
+		char file[ISSUE_FILE_NAME_MAX];
+		if (!row_err) {
+			file_name_for(c, rec.line, file, sizeof file);
+			for (size_t j = 0; j < b->n; j++)
+				if (b->rows[j].line && strcmp(b->rows[j].file, file) == 0)
+					row_err = diag_set(&d, SHOMEI_ERR_INVALID, "studentId",
+							   "same as on line %zu", b->rows[j].line);
+		}
+		struct pending *pe = &b->rows[b->n];
+		memset(pe, 0, sizeof *pe);
+		if (row_err) {
+			refuse(b, csv, rec.line, &d);
+			pe->line = 0; /* refused: not issued */
+		} else {
+			pe->line = rec.line;
+			snprintf(pe->file, sizeof pe->file, "%s", file);
+		}
+		b->n++;
+	}
+	*fatal = 0;
+	err = 0;
+out:
+	if (err == SHOMEI_ERR_NOMEM)
+		out_errorf(csv, "out of memory");
+	csv_reader_free(r);
+	free(data);
+	return err;
+}
+
+static int issue_class(const struct cli_parsed *p, const struct institution *inst)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	const char *csv = cli_value(p, "csv");
+	const char *out_dir = cli_value(p, "out");
+	for (size_t i = 0; i < N_CLAIM_OPTS; i++)
+		if (cli_given(p, claim_opts[i].option)) {
+			out_errorf(NULL, "--%s cannot be used with --csv: the CSV gives the claims",
+				   claim_opts[i].option);
+			return ISSUER_EXIT_USAGE;
+		}
+	if (!out_dir || strcmp(out_dir, "-") == 0) {
+		out_errorf(NULL, "--csv needs --out FOLDER for the credentials");
+		return ISSUER_EXIT_USAGE;
+	}
+	struct batch b = {0};
+	int fatal = 0;
+	if (read_class(csv, &b, &fatal) != 0 && fatal) {
+		batch_release(&b);
+		return ISSUER_EXIT_USAGE;
+	}
+	size_t todo = 0;
+	for (size_t i = 0; i < b.n; i++)
+		todo += b.rows[i].line != 0;
+	if (fileio_mkdirs(out_dir, 0755, &d) != 0) {
+		out_error(out_dir, &d);
+		batch_release(&b);
+		return ISSUER_EXIT_FAILED;
+	}
+	struct ed25519_key *key = NULL;
+	if (todo && institution_unlock(p, inst, &key) != 0) {
+		batch_release(&b);
+		return ISSUER_EXIT_FAILED;
+	}
+
+	int rc = ISSUER_EXIT_FAILED;
+	int64_t now = timeutil_now();
+	size_t done = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		struct pending *pe = &b.rows[i];
+		if (!pe->line)
+			continue;
+		if (sign_one(&b.claims[i], inst, key, now, pe, &d) != 0) {
+			refuse(&b, csv, pe->line, &d);
+			pe->line = 0;
+		}
+		out_progress("signing", ++done, todo);
+	}
+	out_progress_end();
+
+	size_t issued = 0;
+	json_t *report = json_pack("{s:i, s:[], s:[]}", "version", 1, "issued", "refused");
+	done = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		struct pending *pe = &b.rows[i];
+		if (!pe->line)
+			continue;
+		char path[4096 + ISSUE_FILE_NAME_MAX];
+		snprintf(path, sizeof path, "%s/%s", out_dir, pe->file);
+		if (write_pending(path, pe, &d) != 0) {
+			refuse(&b, csv, pe->line, &d);
+			pe->line = 0;
+		} else {
+			issued++;
+			if (report)
+				json_array_append_new(json_object_get(report, "issued"),
+						      json_pack("{s:i, s:s, s:s}", "line",
+								(int)pe->line, "id", pe->id,
+								"file", path));
+		}
+		out_progress("writing", ++done, todo);
+	}
+	out_progress_end();
+	for (size_t i = 0; report && i < b.nerrors; i++)
+		json_array_append_new(json_object_get(report, "refused"),
+				      json_pack("{s:i, s:s}", "line", (int)b.errors[i].line,
+						"reason", b.errors[i].reason));
+	if (cli_given(p, "json")) {
+		out_json(report);
+		report = NULL;
+	} else {
+		printf("issued %zu credential%s into %s", issued, issued == 1 ? "" : "s", out_dir);
+		if (b.nerrors)
+			printf(" (%zu row%s refused)", b.nerrors, b.nerrors == 1 ? "" : "s");
+		printf("\n");
+	}
+	json_decref(report);
+	rc = b.nerrors ? ISSUER_EXIT_PARTIAL : ISSUER_EXIT_OK;
+	ed25519_key_free(key);
+	batch_release(&b);
+	return rc;
+}
+
+static int run(const struct cli_parsed *p)
+{
+	struct institution inst;
+	if (institution_load(p, &inst) != 0)
+		return ISSUER_EXIT_USAGE;
+	if (cli_given(p, "csv"))
+		return issue_class(p, &inst);
+	return issue_single(p, &inst);
+}
+
+const struct cli_cmd issuer_cmd_issue = {
+	.name = "issue",
+	.usage = NULL,
+	.summary = "sign credentials: one from options or --claims, or a class from --csv",
+	.opts = opts,
+	.nopts = sizeof opts / sizeof opts[0],
+	.min_pos = 0,
+	.max_pos = 0,
+	.run = run,
+};

@@ -1,0 +1,58 @@
+# lib.sh - shared by the end-to-end scripts. Each check prints "ok - ..." or
+# "not ok - ..." (tests/run.sh counts them); a script ends with `finish`.
+# Programs come from $SHOMEI_BIN (set by tests/run.sh; default build/san).
+set -u
+BIN=${SHOMEI_BIN:-$PWD/build/san}
+ISSUER="$BIN/issuer"
+WALLET="$BIN/wallet"
+VERIFIER="$BIN/verifier"
+T=$(mktemp -d "${TMPDIR:-/tmp}/shomei-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+_ok=0
+_bad=0
+# Fast key derivation for tests; real users get the moderate default.
+KDF="--kdf interactive"
+export SHOMEI_PASS="correct horse battery staple"
+
+ok() { echo "ok - $*"; _ok=$((_ok + 1)); }
+not_ok() { echo "not ok - $*"; _bad=$((_bad + 1)); }
+
+# run CMD...: runs it, keeping stdout in $T/out, stderr in $T/err, status in $rc.
+run() {
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# expect DESCRIPTION EXIT_CODE [STDERR_LINE [STDOUT_PATTERN]] — after `run`.
+# STDERR_LINE must be the whole of stderr (one line) when given and not "";
+# STDOUT_PATTERN is a grep -E pattern that stdout must match.
+expect() {
+	desc=$1
+	want_rc=$2
+	want_err=${3-}
+	want_out=${4-}
+	why=""
+	[ "$rc" -eq "$want_rc" ] || why="exit $rc, wanted $want_rc"
+	if [ -z "$why" ] && [ -n "$want_err" ]; then
+		got=$(cat "$T/err")
+		[ "$got" = "$want_err" ] || why="stderr was: $got"
+	fi
+	if [ -z "$why" ] && [ -n "$want_out" ]; then
+		grep -Eq -- "$want_out" "$T/out" || why="stdout did not match /$want_out/: $(head -c 400 "$T/out")"
+	fi
+	# A sanitizer report fails any check, whatever the exit code.
+	if grep -q 'Sanitizer' "$T/err"; then
+		why="sanitizer report: $(grep -m1 Sanitizer "$T/err")"
+	fi
+	if [ -z "$why" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc: $why"
+		sed 's/^/#   /' "$T/err" | head -n 20
+	fi
+}
+
+finish() {
+	echo "# $(basename "$0"): $_ok ok, $_bad not ok"
+	[ "$_bad" -eq 0 ]
+}

@@ -1,0 +1,98 @@
+#include "verifier.h"
+
+#include "jsonin.h"
+#include "timeutil.h"
+#include "verdict.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct cli_opt opts[] = {
+	{"at", 0, CLI_VALUE, "TIME", "verify as of TIME (RFC 3339 or Unix seconds) instead of now",
+	 0},
+	{"json", 0, CLI_FLAG, NULL, "print the verdict as a JSON report", 0},
+};
+
+static void print_human(const struct verdict *v)
+{
+	const char *headline = v->status == VERDICT_VALID       ? "VALID"
+			       : v->status == VERDICT_UNTRUSTED ? "VALID PROOF, ISSUER NOT TRUSTED"
+								: "INVALID";
+	if (v->status == VERDICT_INVALID)
+		printf("%s: %s\n", headline, v->reason);
+	else if (v->achievement_name[0])
+		printf("%s: %s%s%s%s\n", headline, v->achievement_name,
+		       v->achievement_type[0] ? " (" : "", v->achievement_type,
+		       v->achievement_type[0] ? ")" : "");
+	else
+		printf("%s\n", headline);
+	if (v->subject_name[0] || v->subject[0])
+		printf("  holder       %s%s%s%s\n", v->subject_name,
+		       v->subject_name[0] && v->subject[0] ? " (" : "", v->subject,
+		       v->subject_name[0] && v->subject[0] ? ")" : "");
+	if (v->issuer[0])
+		printf("  issuer       %s%s%s%s\n", v->issuer_name, v->issuer_name[0] ? " (" : "",
+		       v->issuer, v->issuer_name[0] ? ")" : "");
+	if (v->field_of_study[0])
+		printf("  field        %s\n", v->field_of_study);
+	if (v->awarded_date[0])
+		printf("  awarded      %.10s\n", v->awarded_date);
+	if (v->id[0])
+		printf("  id           %s\n", v->id);
+	char at[TIMEUTIL_RFC3339_BYTES];
+	if (timeutil_format(v->at, at) == 0)
+		printf("  checked at   %s\n", at);
+	printf("checks:\n");
+	for (size_t i = 0; i < v->nchecks; i++)
+		printf("  %-4s  %-16s %s\n", verdict_result_name(v->checks[i].result),
+		       v->checks[i].name, v->checks[i].detail);
+}
+
+static int run(const struct cli_parsed *p)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	const char *file = p->pos[0];
+	const char *subject = strcmp(file, "-") == 0 ? "stdin" : file;
+	struct verdict_options o = {.at = timeutil_now()};
+	const char *at = cli_value(p, "at");
+	if (at && timeutil_parse_at(at, &o.at, &d) != 0) {
+		diag_prefix(&d, "--at");
+		out_error(NULL, &d);
+		return VERIFIER_EXIT_USAGE;
+	}
+	json_t *doc = NULL;
+	if (jsonin_load(file, &doc, &d) != 0) {
+		out_error(subject, &d);
+		return VERIFIER_EXIT_USAGE;
+	}
+	static struct verdict v; /* large; one per run */
+	int err = verdict_credential(doc, &o, &v);
+	json_decref(doc);
+	if (err) {
+		out_errorf(subject, "%s", shomei_strerror(err));
+		return VERIFIER_EXIT_USAGE;
+	}
+	if (cli_given(p, "json"))
+		out_json(verdict_to_json(&v));
+	else
+		print_human(&v);
+	switch (v.status) {
+	case VERDICT_VALID: return VERIFIER_EXIT_VALID;
+	case VERDICT_UNTRUSTED: return VERIFIER_EXIT_UNTRUSTED;
+	case VERDICT_INVALID: break;
+	}
+	out_errorf(subject, "%s", v.reason);
+	return VERIFIER_EXIT_INVALID;
+}
+
+const struct cli_cmd verifier_cmd_verify = {
+	.name = "verify",
+	.usage = "FILE|-",
+	.summary = "verify a credential and explain the verdict",
+	.opts = opts,
+	.nopts = sizeof opts / sizeof opts[0],
+	.min_pos = 1,
+	.max_pos = 1,
+	.run = run,
+};

@@ -1,0 +1,202 @@
+#include "wallet.h"
+
+#include "jsonin.h"
+#include "passphrase.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int wallet_dir(const struct cli_parsed *p, char *out, size_t cap)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	if (cli_state_dir(cli_value(p, "wallet"), "SHOMEI_WALLET", "wallet", out, cap, &d) != 0) {
+		out_error(NULL, &d);
+		return WALLET_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int wallet_open(const struct cli_parsed *p, struct vault **v)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	*v = NULL;
+	char dir[4096];
+	int rc = wallet_dir(p, dir, sizeof dir);
+	if (rc)
+		return rc;
+	struct passphrase_source src;
+	if (cli_passphrase_source(p, &src, &d) != 0) {
+		out_error(NULL, &d);
+		return WALLET_EXIT_USAGE;
+	}
+	char prompt[sizeof dir + 32];
+	snprintf(prompt, sizeof prompt, "passphrase for wallet %s: ", dir);
+	char *pass = NULL;
+	size_t pass_len = 0;
+	if (passphrase_get(&src, prompt, 0, &pass, &pass_len, &d) != 0) {
+		out_error(NULL, &d);
+		return WALLET_EXIT_FAILED;
+	}
+	int err = vault_open(dir, pass, pass_len, v, &d);
+	passphrase_free(pass);
+	if (err) {
+		out_error(dir, &d);
+		if (err == SHOMEI_ERR_NOTFOUND)
+			out_errorf(NULL, "no wallet in %s: run 'wallet init' first", dir);
+		return WALLET_EXIT_FAILED;
+	}
+	return 0;
+}
+
+int wallet_holder_did(struct vault *v, char *out, size_t cap)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (vault_get(v, WALLET_ITEM_HOLDER_KEY, &data, &len, &d) != 0) {
+		out_error("holder key", &d);
+		return WALLET_EXIT_FAILED;
+	}
+	/* The item is {"did": ..., "seed": hex}; only the did is read here. */
+	json_t *j = NULL;
+	int rc = WALLET_EXIT_FAILED;
+	if (jsonin_parse((const char *)data, len, &j, &d) == 0) {
+		const char *did = json_string_value(json_object_get(j, "did"));
+		if (did && strlen(did) < cap) {
+			snprintf(out, cap, "%s", did);
+			rc = 0;
+		}
+	}
+	if (rc)
+		out_errorf("holder key", "damaged wallet item");
+	json_decref(j);
+	vault_free_data(data, len);
+	return rc;
+}
+
+struct collect {
+	struct wallet_entry *e;
+	size_t n, cap;
+	int failed;
+};
+
+static int collect_item(void *ctx, const char *name, const unsigned char *data, size_t len)
+{
+	struct collect *c = ctx;
+	if (strncmp(name, WALLET_ITEM_CREDENTIAL_PREFIX, strlen(WALLET_ITEM_CREDENTIAL_PREFIX)) != 0)
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct wallet_entry *e = realloc(c->e, cap * sizeof *e);
+		if (!e) {
+			c->failed = 1;
+			return SHOMEI_ERR_NOMEM;
+		}
+		c->e = e;
+		c->cap = cap;
+	}
+	struct wallet_entry *w = &c->e[c->n];
+	memset(w, 0, sizeof *w);
+	struct shomei_diag d;
+	diag_clear(&d);
+	w->name = strdup(name);
+	w->text = malloc(len + 1);
+	if (!w->name || !w->text) {
+		free(w->name);
+		free(w->text);
+		c->failed = 1;
+		return SHOMEI_ERR_NOMEM;
+	}
+	memcpy(w->text, data, len);
+	w->text[len] = '\0';
+	w->len = len;
+	if (jsonin_parse(w->text, len, &w->json, &d) != 0) {
+		out_error(name, &d);
+		free(w->name);
+		free(w->text);
+		return 0;
+	}
+	c->n++;
+	return 0;
+}
+
+static const char *member(const json_t *j, const char *key)
+{
+	const char *s = json_string_value(json_object_get(j, key));
+	return s ? s : "";
+}
+
+static int by_date_then_id(const void *a, const void *b)
+{
+	const struct wallet_entry *x = a, *y = b;
+	int c = strcmp(member(x->json, "awardedDate"), member(y->json, "awardedDate"));
+	return c ? c : strcmp(member(x->json, "id"), member(y->json, "id"));
+}
+
+int wallet_entries(struct vault *v, struct wallet_entry **out, size_t *n)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	struct collect c = {0};
+	struct vault_damage damage;
+	memset(&damage, 0, sizeof damage);
+	int err = vault_foreach(v, collect_item, &c, &damage, &d);
+	if (err || c.failed) {
+		if (err)
+			out_error(NULL, &d);
+		else
+			out_errorf(NULL, "out of memory");
+		wallet_entries_free(c.e, c.n);
+		return WALLET_EXIT_FAILED;
+	}
+	for (size_t i = 0; i < damage.reported; i++)
+		out_errorf(damage.item[i].file, "damaged, skipped: %s", damage.item[i].what);
+	if (damage.count > damage.reported)
+		out_errorf(NULL, "%zu more damaged items skipped", damage.count - damage.reported);
+	if (c.n > 1)
+		qsort(c.e, c.n, sizeof *c.e, by_date_then_id);
+	*out = c.e;
+	*n = c.n;
+	return 0;
+}
+
+void wallet_entries_free(struct wallet_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(e[i].name);
+		free(e[i].text);
+		json_decref(e[i].json);
+	}
+	free(e);
+}
+
+int wallet_find(struct wallet_entry *e, size_t n, const char *id, struct wallet_entry **found)
+{
+	*found = NULL;
+	size_t idlen = strlen(id);
+	const char *bare = strncmp(id, "urn:uuid:", 9) == 0 ? id + 9 : id;
+	size_t barelen = strlen(bare);
+	for (size_t i = 0; i < n; i++) {
+		const char *cid = member(e[i].json, "id");
+		const char *cbare = strncmp(cid, "urn:uuid:", 9) == 0 ? cid + 9 : cid;
+		int match = strcmp(cid, id) == 0 ||
+			    (barelen >= 4 && strncmp(cbare, bare, barelen) == 0 && idlen);
+		if (!match)
+			continue;
+		if (*found) {
+			out_errorf(id, "ambiguous: more than one credential starts so");
+			*found = NULL;
+			return WALLET_EXIT_USAGE;
+		}
+		*found = &e[i];
+	}
+	if (!*found) {
+		out_errorf(id, "no such credential in the wallet");
+		return WALLET_EXIT_REFUSED;
+	}
+	return 0;
+}

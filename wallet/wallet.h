@@ -1,0 +1,60 @@
+/* wallet.h - the wallet program's commands and its shared pieces. */
+#ifndef SHOMEI_WALLET_H
+#define SHOMEI_WALLET_H
+
+#include "cli.h"
+#include "err.h"
+#include "vault.h"
+
+#include <jansson.h>
+
+/* Exit codes (docs/man/wallet.1). */
+enum {
+	WALLET_EXIT_OK = 0,
+	WALLET_EXIT_REFUSED = 1, /* invalid credential, duplicate, no such credential */
+	WALLET_EXIT_USAGE = 2,   /* wrong usage or unreadable input */
+	WALLET_EXIT_FAILED = 4   /* wrong passphrase, damaged wallet, disk */
+};
+
+/* Vault item names. */
+#define WALLET_ITEM_HOLDER_KEY "holder:key"
+#define WALLET_ITEM_CREDENTIAL_PREFIX "credential:"
+
+extern const struct cli_cmd wallet_cmd_init;
+extern const struct cli_cmd wallet_cmd_import;
+extern const struct cli_cmd wallet_cmd_list;
+extern const struct cli_cmd wallet_cmd_show;
+extern const struct cli_cmd wallet_cmd_export;
+
+void out_error(const char *subject, const struct shomei_diag *d);
+void out_errorf(const char *subject, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out_json(json_t *j);
+
+/* The wallet folder from --wallet, $SHOMEI_WALLET or the default. */
+int wallet_dir(const struct cli_parsed *p, char *out, size_t cap);
+
+/* Asks for the passphrase and opens the wallet. Prints its own error and
+ * returns the exit code to use (0 on success). */
+int wallet_open(const struct cli_parsed *p, struct vault **v);
+
+/* Reads the holder's did:key from the open wallet. */
+int wallet_holder_did(struct vault *v, char *out, size_t cap);
+
+/* One stored credential, parsed. */
+struct wallet_entry {
+	char *name;   /* vault item name */
+	char *text;   /* the credential exactly as imported */
+	size_t len;
+	json_t *json; /* parsed */
+};
+
+/* Loads every credential; sorted by awarded date then id. Prints damaged items
+ * as errors but keeps going. */
+int wallet_entries(struct vault *v, struct wallet_entry **out, size_t *n);
+void wallet_entries_free(struct wallet_entry *e, size_t n);
+
+/* Finds the credential whose id is `id`, or whose uuid starts with `id` (at
+ * least 4 characters, unique). Prints its own error; returns the exit code. */
+int wallet_find(struct wallet_entry *e, size_t n, const char *id, struct wallet_entry **found);
+
+#endif
