@@ -190,7 +190,18 @@ static void put(json_t *obj, const char *key, json_t *v, int *failed)
 
 static json_t *string_array(const char *a, const char *b)
 {
-	return b ? json_pack("[ss]", a, b) : json_pack("[s]", a);
+	json_t *arr = json_array();
+	if (arr && (json_array_append_new(arr, json_string(a)) != 0 ||
+		    (b && json_array_append_new(arr, json_string(b)) != 0))) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+json_t *credential_context_new(void)
+{
+	return string_array(CREDENTIAL_CONTEXT_V2, CREDENTIAL_CONTEXT_OB3);
 }
 
 int credential_build(const struct credential_claims *c, const struct credential_issuer *iss,
@@ -237,8 +248,7 @@ int credential_build(const struct credential_claims *c, const struct credential_
 	if (!vc || !issuer || !subject || !achievement || !criteria)
 		failed = 1;
 	if (!failed) {
-		put(vc, "@context", string_array(CREDENTIAL_CONTEXT_V2, CREDENTIAL_CONTEXT_OB3),
-		    &failed);
+		put(vc, "@context", credential_context_new(), &failed);
 		put(vc, "id", json_string(id), &failed);
 		put(vc, "type", string_array("VerifiableCredential", "OpenBadgeCredential"),
 		    &failed);

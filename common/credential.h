@@ -63,6 +63,10 @@ int credential_claims_check(const struct credential_claims *c, struct shomei_dia
 /* 1 when t is an OB3 achievementType term (or an "ext:" extension), else 0. */
 int credential_achievement_type_known(const char *t);
 
+/* The @context of every credential credential_build makes: [VC 2.0, OB 3.0].
+ * A new reference. */
+json_t *credential_context_new(void);
+
 struct credential_issuer {
 	const char *did;  /* did:key of the institution's current key */
 	const char *name; /* the institution's name */

@@ -2,6 +2,7 @@
 
 #include "base58.h"
 #include "internal/buf.h"
+#include "internal/sha256.h"
 #include "jcs.h"
 #include "timeutil.h"
 
@@ -21,7 +22,7 @@ static int hash_canonical(const json_t *v, unsigned char out[DATAINT_HASH_BYTES]
 	buf_init(&b, DATAINT_CANON_MAX);
 	int err = jcs_append(v, &b, d);
 	if (!err)
-		crypto_hash_sha256(out, (const unsigned char *)b.data, b.len);
+		sha256(b.data, b.len, out);
 	buf_release(&b);
 	return err;
 }
@@ -66,6 +67,60 @@ int dataint_hash_data(const json_t *unsecured, const json_t *proof_config,
 	return err;
 }
 
+/* The proof options as a proof configuration: §3.3.1 steps 1-2. */
+static int make_config(const struct ed25519_key *key, const struct dataint_proof_options *o,
+		       const json_t *ctx, json_t **out, struct shomei_diag *d)
+{
+	*out = NULL;
+	unsigned char vm_pk[ED25519_PUBLIC_BYTES];
+	if (didkey_vm_to_public(o->verification_method, vm_pk, d) != 0)
+		return SHOMEI_ERR_USAGE;
+	if (sodium_memcmp(vm_pk, key->pk, sizeof vm_pk) != 0)
+		return diag_set(d, SHOMEI_ERR_USAGE, "proof.verificationMethod",
+				"does not name the signing key");
+	json_t *proof = json_object();
+	int failed = !proof;
+	if (!failed && ctx)
+		failed = json_object_set_new(proof, "@context", json_deep_copy(ctx)) != 0;
+	if (!failed)
+		failed = json_object_set_new(proof, "type", json_string(DATAINT_PROOF_TYPE)) != 0 ||
+			 json_object_set_new(proof, "cryptosuite",
+					     json_string(DATAINT_CRYPTOSUITE)) != 0;
+	if (!failed && o->created)
+		failed = json_object_set_new(proof, "created", json_string(o->created)) != 0;
+	if (!failed)
+		failed = json_object_set_new(proof, "verificationMethod",
+					     json_string(o->verification_method)) != 0 ||
+			 json_object_set_new(proof, "proofPurpose",
+					     json_string(o->proof_purpose ? o->proof_purpose
+									  : "assertionMethod")) != 0;
+	if (failed) {
+		json_decref(proof);
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	}
+	int err = check_config(proof, d);
+	if (err) {
+		json_decref(proof);
+		return err;
+	}
+	*out = proof;
+	return 0;
+}
+
+/* Signs hashData and adds proofValue to the (caller's) proof object. */
+static int add_proof_value(json_t *proof, const unsigned char hash_data[DATAINT_HASH_DATA_BYTES],
+			   const struct ed25519_key *key, struct shomei_diag *d)
+{
+	unsigned char sig[ED25519_SIG_BYTES];
+	ed25519_sign(sig, hash_data, DATAINT_HASH_DATA_BYTES, key);
+	char value[DATAINT_PROOF_VALUE_BYTES];
+	if (multibase_base58btc_encode(sig, sizeof sig, value, sizeof value) != 0)
+		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "proofValue does not fit");
+	if (json_object_set_new(proof, "proofValue", json_string(value)) != 0)
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	return 0;
+}
+
 int dataint_sign(json_t *doc, const struct ed25519_key *key, const struct dataint_proof_options *o,
 		 struct shomei_diag *d)
 {
@@ -73,52 +128,99 @@ int dataint_sign(json_t *doc, const struct ed25519_key *key, const struct datain
 		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "document is not a JSON object");
 	if (json_object_get(doc, "proof"))
 		return diag_set(d, SHOMEI_ERR_USAGE, "proof", "document already has a proof");
-	unsigned char vm_pk[ED25519_PUBLIC_BYTES];
-	if (didkey_vm_to_public(o->verification_method, vm_pk, d) != 0)
-		return SHOMEI_ERR_USAGE;
-	if (sodium_memcmp(vm_pk, key->pk, sizeof vm_pk) != 0)
-		return diag_set(d, SHOMEI_ERR_USAGE, "proof.verificationMethod",
-				"does not name the signing key");
-
-	int err = SHOMEI_ERR_NOMEM;
-	json_t *proof = json_object();
-	if (!proof)
-		goto out;
-	const json_t *ctx = json_object_get(doc, "@context");
-	if (ctx && json_object_set_new(proof, "@context", json_deep_copy(ctx)) != 0)
-		goto out;
-	if (json_object_set_new(proof, "type", json_string(DATAINT_PROOF_TYPE)) != 0 ||
-	    json_object_set_new(proof, "cryptosuite", json_string(DATAINT_CRYPTOSUITE)) != 0)
-		goto out;
-	if (o->created && json_object_set_new(proof, "created", json_string(o->created)) != 0)
-		goto out;
-	if (json_object_set_new(proof, "verificationMethod",
-				json_string(o->verification_method)) != 0 ||
-	    json_object_set_new(proof, "proofPurpose",
-				json_string(o->proof_purpose ? o->proof_purpose
-							     : "assertionMethod")) != 0)
-		goto out;
-
+	json_t *proof = NULL;
+	int err = make_config(key, o, json_object_get(doc, "@context"), &proof, d);
 	unsigned char hash_data[DATAINT_HASH_DATA_BYTES];
-	err = dataint_hash_data(doc, proof, hash_data, d);
+	if (!err)
+		err = dataint_hash_data(doc, proof, hash_data, d);
+	if (!err)
+		err = add_proof_value(proof, hash_data, key, d);
+	if (!err && json_object_set(doc, "proof", proof) != 0)
+		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	json_decref(proof);
+	return err;
+}
+
+int dataint_signer_init(struct dataint_signer *s, const struct ed25519_key *key,
+			const struct dataint_proof_options *o, const json_t *context,
+			struct shomei_diag *d)
+{
+	memset(s, 0, sizeof *s);
+	s->key = key;
+	int err = make_config(key, o, context, &s->config, d);
+	if (!err)
+		err = hash_canonical(s->config, s->config_hash, d);
+	if (err)
+		dataint_signer_release(s);
+	return err;
+}
+
+void dataint_signer_release(struct dataint_signer *s)
+{
+	json_decref(s->config);
+	memset(s, 0, sizeof *s);
+}
+
+int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text,
+			size_t *len, struct shomei_diag *d)
+{
+	*text = NULL;
+	*len = 0;
+	if (!json_is_object(doc) || json_object_get(doc, "proof"))
+		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "not an object without a proof");
+	const json_t *ctx = json_object_get(doc, "@context");
+	const json_t *want = json_object_get(s->config, "@context");
+	if ((ctx || want) && !(ctx && want && json_equal(ctx, want)))
+		return diag_set(d, SHOMEI_ERR_USAGE, "@context", "not the signer's @context");
+
+	struct buf doc_canon, proof_canon, out;
+	buf_init(&doc_canon, DATAINT_CANON_MAX);
+	buf_init(&proof_canon, DATAINT_CANON_MAX);
+	buf_init(&out, DATAINT_CANON_MAX);
+	json_t *proof = NULL;
+	struct jcs_hole hole;
+	unsigned char hash_data[DATAINT_HASH_DATA_BYTES];
+	memcpy(hash_data, s->config_hash, DATAINT_HASH_BYTES);
+	/* A diploma is about 2 KB: one allocation each instead of a doubling series. */
+	int err = buf_reserve(&doc_canon, 4096);
+	if (!err)
+		err = buf_reserve(&out, 4096);
+	if (!err)
+		err = jcs_append_without(doc, "proof", &doc_canon, &hole, d);
 	if (err)
 		goto out;
-	unsigned char sig[ED25519_SIG_BYTES];
-	ed25519_sign(sig, hash_data, sizeof hash_data, key);
-	char value[DATAINT_PROOF_VALUE_BYTES];
-	err = multibase_base58btc_encode(sig, sizeof sig, value, sizeof value);
+	sha256(doc_canon.data, doc_canon.len, hash_data + DATAINT_HASH_BYTES);
+	proof = json_copy(s->config);
+	if (!proof) {
+		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+		goto out;
+	}
+	err = add_proof_value(proof, hash_data, s->key, d);
+	if (!err)
+		err = jcs_append(proof, &proof_canon, d);
+	/* Splice ,"proof":{...} into the canonical document where JCS puts it. */
+	if (!err)
+		err = buf_append(&out, doc_canon.data, hole.offset);
+	if (!err)
+		err = buf_puts(&out, hole.has_before ? ",\"proof\":" : "\"proof\":");
+	if (!err)
+		err = buf_append(&out, proof_canon.data, proof_canon.len);
+	if (!err && !hole.has_before && hole.has_after)
+		err = buf_putc(&out, ',');
+	if (!err)
+		err = buf_append(&out, doc_canon.data + hole.offset, doc_canon.len - hole.offset);
 	if (err)
 		goto out;
-	err = SHOMEI_ERR_NOMEM;
-	if (json_object_set_new(proof, "proofValue", json_string(value)) != 0)
-		goto out;
-	if (json_object_set(doc, "proof", proof) != 0)
-		goto out;
-	err = 0;
+	*text = buf_steal(&out, len);
+	if (!*text)
+		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 out:
 	json_decref(proof);
-	if (err == SHOMEI_ERR_NOMEM)
-		diag_set(d, err, NULL, "out of memory");
+	buf_release(&doc_canon);
+	buf_release(&proof_canon);
+	buf_release(&out);
+	if (err == SHOMEI_ERR_LIMIT && d && !d->what[0])
+		diag_set(d, err, NULL, "document too large");
 	return err;
 }
 

@@ -38,6 +38,31 @@ struct dataint_proof_options {
 int dataint_sign(json_t *doc, const struct ed25519_key *key, const struct dataint_proof_options *o,
 		 struct shomei_diag *d) __attribute__((warn_unused_result));
 
+/* Signs many documents with one key and one set of proof options, as a batch
+ * issuance does: the proof configuration is built, canonicalized and hashed
+ * once. Ownership: the struct is the caller's (init/release); the key is
+ * borrowed and must outlive it. */
+struct dataint_signer {
+	const struct ed25519_key *key;
+	json_t *config; /* proof options with @context, without proofValue */
+	unsigned char config_hash[DATAINT_HASH_BYTES];
+};
+
+/* `context` is the @context every document signed will carry (copied into
+ * the proof, §3.3.1 step 2); NULL for documents without one. */
+int dataint_signer_init(struct dataint_signer *s, const struct ed25519_key *key,
+			const struct dataint_proof_options *o, const json_t *context,
+			struct shomei_diag *d) __attribute__((warn_unused_result));
+void dataint_signer_release(struct dataint_signer *s);
+
+/* Signs doc (an object without "proof", whose @context equals the signer's)
+ * and returns the signed document as RFC 8785 canonical text (malloc'd,
+ * NUL-terminated; the caller frees it): the form shomei writes credentials in.
+ * The document is canonicalized once, for the hash and the output alike. doc
+ * is not modified. */
+int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text,
+			size_t *len, struct shomei_diag *d) __attribute__((warn_unused_result));
+
 /* hashData of §3.3.4 for an unsecured document and a proof configuration
  * (the proof options without proofValue, with its @context if any). Checks the
  * proof configuration as §3.3.5 requires (type, cryptosuite, created). */

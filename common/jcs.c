@@ -171,6 +171,9 @@ static int by_utf16(const void *a, const void *b)
 	}
 }
 
+static int append_object(const json_t *v, const char *skip, struct jcs_hole *hole, struct buf *b,
+			 int depth, struct shomei_diag *d);
+
 static int append(const json_t *v, struct buf *b, int depth, struct shomei_diag *d)
 {
 	char num[JCS_NUMBER_BYTES];
@@ -189,8 +192,8 @@ static int append(const json_t *v, struct buf *b, int depth, struct shomei_diag 
 	}
 	if (depth >= JCS_MAX_DEPTH)
 		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "nesting deeper than %d", JCS_MAX_DEPTH);
-	int err;
 	if (json_is_array(v)) {
+		int err;
 		err = buf_putc(b, '[');
 		for (size_t i = 0; !err && i < json_array_size(v); i++) {
 			if (i)
@@ -200,6 +203,12 @@ static int append(const json_t *v, struct buf *b, int depth, struct shomei_diag 
 		}
 		return err ? err : buf_putc(b, ']');
 	}
+	return append_object(v, NULL, NULL, b, depth, d);
+}
+
+static int append_object(const json_t *v, const char *skip, struct jcs_hole *hole, struct buf *b,
+			 int depth, struct shomei_diag *d)
+{
 	size_t n = json_object_size(v);
 	struct member small[16];
 	struct member *m = n <= 16 ? small : malloc(n * sizeof *m);
@@ -207,16 +216,27 @@ static int append(const json_t *v, struct buf *b, int depth, struct shomei_diag 
 		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 	size_t k = 0;
 	const char *key;
+	size_t key_len;
 	json_t *value;
-	json_object_foreach ((json_t *)v, key, value) {
+	json_object_keylen_foreach ((json_t *)v, key, key_len, value) {
+		if (skip && key_len == strlen(skip) && memcmp(key, skip, key_len) == 0)
+			continue;
 		m[k].key = key;
-		m[k].len = strlen(key);
+		m[k].len = key_len;
 		m[k].value = value;
 		k++;
 	}
 	qsort(m, k, sizeof *m, by_utf16);
-	err = buf_putc(b, '{');
+	struct member probe = {skip, skip ? strlen(skip) : 0, NULL};
+	int placed = 0;
+	int err = buf_putc(b, '{');
 	for (size_t i = 0; !err && i < k; i++) {
+		if (hole && !placed && by_utf16(&probe, &m[i]) < 0) {
+			hole->offset = b->len;
+			hole->has_before = i > 0;
+			hole->has_after = 1;
+			placed = 1;
+		}
 		if (i)
 			err = buf_putc(b, ',');
 		if (!err)
@@ -226,9 +246,25 @@ static int append(const json_t *v, struct buf *b, int depth, struct shomei_diag 
 		if (!err)
 			err = append(m[i].value, b, depth + 1, d);
 	}
+	if (hole && !placed) {
+		hole->offset = b->len;
+		hole->has_before = k > 0;
+		hole->has_after = 0;
+	}
 	if (m != small)
 		free(m);
 	return err ? err : buf_putc(b, '}');
+}
+
+int jcs_append_without(const json_t *obj, const char *skip_key, struct buf *b,
+		       struct jcs_hole *hole, struct shomei_diag *d)
+{
+	if (!json_is_object(obj))
+		return diag_set(d, SHOMEI_ERR_INVALID, NULL, "not a JSON object");
+	int err = append_object(obj, skip_key, hole, b, 0, d);
+	if (err == SHOMEI_ERR_LIMIT && d && !d->what[0])
+		diag_set(d, err, NULL, "canonical form larger than %zu bytes", b->max);
+	return err;
 }
 
 int jcs_append(const json_t *v, struct buf *b, struct shomei_diag *d)

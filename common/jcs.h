@@ -30,6 +30,22 @@ int jcs_serialize(const json_t *v, char **out, size_t *len, struct shomei_diag *
 int jcs_append(const json_t *v, struct buf *b, struct shomei_diag *d)
 	__attribute__((warn_unused_result));
 
+/* Where jcs_append_without left room for the skipped member. */
+struct jcs_hole {
+	size_t offset;  /* byte offset in the buffer at which to insert it */
+	int has_before; /* a member precedes it: insert ",\"key\":value" */
+	int has_after;  /* a member follows it (matters when none precedes) */
+};
+
+/* Appends the canonical form of the object obj without its member skip_key
+ * (present or not), and says where that member would stand in canonical
+ * order, so that a caller can splice it in afterwards without serializing the
+ * whole object again (a signature is over the object without its proof, the
+ * signed document is the object with it). */
+int jcs_append_without(const json_t *obj, const char *skip_key, struct buf *b,
+		       struct jcs_hole *hole, struct shomei_diag *d)
+	__attribute__((warn_unused_result));
+
 /* x as ECMAScript prints it (ECMA-262 Number::toString; RFC 8785 §3.2.2.3):
  * "1e+21", "0.000001", "1e-7", "-0" as "0". NaN and ±Infinity fail. */
 int jcs_number(double x, char out[JCS_NUMBER_BYTES]) __attribute__((warn_unused_result));

@@ -68,7 +68,7 @@ struct pending {
 };
 
 static int sign_one(const struct credential_claims *c, const struct institution *inst,
-		    const struct ed25519_key *key, int64_t now, struct pending *out,
+		    const struct dataint_signer *signer, int64_t now, struct pending *out,
 		    struct shomei_diag *d)
 {
 	if (uuid_urn_random(out->id) != 0)
@@ -76,30 +76,41 @@ static int sign_one(const struct credential_claims *c, const struct institution 
 	struct credential_issuer iss = {.did = inst->did, .name = inst->name};
 	json_t *vc = NULL;
 	int err = credential_build(c, &iss, out->id, now, &vc, d);
+	size_t len = 0;
+	char *text = NULL;
+	if (!err)
+		err = dataint_signer_sign(signer, vc, &text, &len, d);
+	json_decref(vc);
 	if (err)
 		return err;
+	/* Canonical JSON (RFC 8785), one line: the bytes that were signed. */
+	out->text = realloc(text, len + 2);
+	if (!out->text) {
+		free(text);
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	}
+	out->text[len] = '\n';
+	out->text[len + 1] = '\0';
+	return 0;
+}
+
+/* One signer for the whole job: the proof options are the same for every
+ * credential of a batch. */
+static int signer_for(const struct institution *inst, const struct ed25519_key *key, int64_t now,
+		      struct dataint_signer *signer, struct shomei_diag *d)
+{
 	char created[TIMEUTIL_RFC3339_BYTES];
-	err = timeutil_format(now, created);
+	if (timeutil_format(now, created) != 0)
+		return diag_set(d, SHOMEI_ERR_INVALID, NULL, "the clock is out of range");
 	struct dataint_proof_options po = {
 		.verification_method = inst->vm,
 		.created = created,
 		.proof_purpose = "assertionMethod",
 	};
-	if (!err)
-		err = dataint_sign(vc, key, &po, d);
-	if (!err) {
-		char *text = json_dumps(vc, JSON_INDENT(2));
-		size_t len = text ? strlen(text) : 0;
-		out->text = text ? realloc(text, len + 2) : NULL;
-		if (!out->text) {
-			free(text);
-			err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
-		} else {
-			out->text[len] = '\n';
-			out->text[len + 1] = '\0';
-		}
-	}
-	json_decref(vc);
+	json_t *ctx = credential_context_new();
+	int err = ctx ? dataint_signer_init(signer, key, &po, ctx, d)
+		      : diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	json_decref(ctx);
 	return err;
 }
 
@@ -167,7 +178,15 @@ static int issue_single(const struct cli_parsed *p, const struct institution *in
 	struct pending pe = {0};
 	int rc = ISSUER_EXIT_FAILED;
 	const char *out = cli_value(p, "out") ? cli_value(p, "out") : "-";
-	if (sign_one(&c, inst, key, timeutil_now(), &pe, &d) != 0) {
+	int64_t now = timeutil_now();
+	struct dataint_signer signer;
+	if (signer_for(inst, key, now, &signer, &d) != 0) {
+		out_error(NULL, &d);
+		goto done;
+	}
+	int err = sign_one(&c, inst, &signer, now, &pe, &d);
+	dataint_signer_release(&signer);
+	if (err) {
 		out_error(subject, &d);
 		goto done;
 	}
@@ -394,17 +413,26 @@ static int issue_class(const struct cli_parsed *p, const struct institution *ins
 	int rc = ISSUER_EXIT_FAILED;
 	int64_t now = timeutil_now();
 	size_t done = 0;
+	struct dataint_signer signer;
+	memset(&signer, 0, sizeof signer);
+	if (todo && signer_for(inst, key, now, &signer, &d) != 0) {
+		out_error(NULL, &d);
+		ed25519_key_free(key);
+		batch_release(&b);
+		return ISSUER_EXIT_FAILED;
+	}
 	for (size_t i = 0; i < b.n; i++) {
 		struct pending *pe = &b.rows[i];
 		if (!pe->line)
 			continue;
-		if (sign_one(&b.claims[i], inst, key, now, pe, &d) != 0) {
+		if (sign_one(&b.claims[i], inst, &signer, now, pe, &d) != 0) {
 			refuse(&b, csv, pe->line, &d);
 			pe->line = 0;
 		}
 		out_progress("signing", ++done, todo);
 	}
 	out_progress_end();
+	dataint_signer_release(&signer);
 
 	size_t issued = 0;
 	json_t *report = json_pack("{s:i, s:[], s:[]}", "version", 1, "issued", "refused");

@@ -4,11 +4,12 @@
 # nothing when everything is already there.
 set -eu
 
-# Build: compiler, make, pkg-config and the libraries found through pkg-config.
+# Build: compiler, make, pkg-config and the libraries found through pkg-config
+# (libssl-dev for libcrypto's SHA-256, see common/internal/sha256.h).
 # Tests: cmocka, clang (libFuzzer harnesses), python3 (the HTTP server the ledger
 # mirror tests start on 127.0.0.1).
 PACKAGES="build-essential pkg-config libsodium-dev libjansson-dev
-libcurl4-openssl-dev libqrencode-dev libcmocka-dev clang python3"
+libcurl4-openssl-dev libqrencode-dev libcmocka-dev libssl-dev clang python3"
 
 missing=""
 for p in $PACKAGES; do

@@ -22,7 +22,7 @@ void buf_release(struct buf *b)
 	buf_init(b, b->max);
 }
 
-static int buf_reserve(struct buf *b, size_t n)
+int buf_reserve(struct buf *b, size_t n)
 {
 	if (n > b->max || b->len > b->max - n)
 		return SHOMEI_ERR_LIMIT;

@@ -18,6 +18,10 @@ struct buf {
 };
 
 void buf_init(struct buf *b, size_t max);
+
+/* Makes room for n more bytes in one allocation (for outputs whose size is
+ * known in advance); SHOMEI_ERR_LIMIT beyond max. */
+int buf_reserve(struct buf *b, size_t n) __attribute__((warn_unused_result));
 void buf_release(struct buf *b);
 
 int buf_append(struct buf *b, const void *p, size_t n) __attribute__((warn_unused_result));

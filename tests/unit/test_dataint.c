@@ -262,6 +262,76 @@ static void test_every_byte_of_the_signature_matters(void **state)
 	json_decref(doc);
 }
 
+/* The batch signer gives the same signed document as dataint_sign, as the
+ * canonical text of it, for documents where "proof" sorts first, in the middle
+ * and last. */
+static void test_signer_matches_sign(void **state)
+{
+	(void)state;
+	json_t *kp = tu_load_json_vector(V "keyPair.decoded.json");
+	struct ed25519_key *k = vector_key();
+	struct dataint_proof_options o = {
+		.verification_method = json_string_value(json_object_get(kp, "verificationMethod")),
+		.created = "2023-02-24T23:36:38Z",
+	};
+	json_t *doc = load(V "unsigned.json");
+	struct dataint_signer signer;
+	assert_int_equal(dataint_signer_init(&signer, k, &o, json_object_get(doc, "@context"), NULL),
+			 0);
+	static const char *const extra[] = {NULL, "a", "zzz", "proofa", "proo"};
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		json_t *d1 = json_deep_copy(doc);
+		if (extra[i])
+			json_object_set_new(d1, extra[i], json_true());
+		char *text = NULL;
+		size_t len = 0;
+		assert_int_equal(dataint_signer_sign(&signer, d1, &text, &len, NULL), 0);
+		assert_null(json_object_get(d1, "proof")); /* not modified */
+		json_t *d2 = json_deep_copy(d1);
+		assert_int_equal(dataint_sign(d2, k, &o, NULL), 0);
+		char *want = NULL;
+		size_t want_len = 0;
+		assert_int_equal(jcs_serialize(d2, &want, &want_len, NULL), 0);
+		if (len != want_len || memcmp(text, want, len) != 0)
+			fail_msg("extra %s:\n got %s\nwant %s", extra[i] ? extra[i] : "-", text, want);
+		json_t *parsed = NULL;
+		assert_int_equal(jsonin_parse(text, len, &parsed, NULL), 0);
+		struct dataint_verified v;
+		assert_int_equal(dataint_verify(parsed, NULL, &v, NULL), 0);
+		json_decref(parsed);
+		free(text);
+		free(want);
+		json_decref(d1);
+		json_decref(d2);
+	}
+	/* An object whose only member would follow "proof". */
+	json_t *other = json_pack("{s:O}", "@context", json_object_get(doc, "@context"));
+	char *text = NULL;
+	size_t len = 0;
+	assert_int_equal(dataint_signer_sign(&signer, other, &text, &len, NULL), 0);
+	assert_int_equal(strncmp(text, "{\"@context\":", 12), 0);
+	json_t *parsed = NULL;
+	assert_int_equal(jsonin_parse(text, len, &parsed, NULL), 0);
+	struct dataint_verified v;
+	assert_int_equal(dataint_verify(parsed, NULL, &v, NULL), 0);
+	json_decref(parsed);
+	free(text);
+	json_decref(other);
+	/* Another @context, or a document with a proof, is refused. */
+	json_t *ctx2 = json_pack("{s:[s]}", "@context", "https://www.w3.org/ns/credentials/v2");
+	assert_int_equal(dataint_signer_sign(&signer, ctx2, &text, &len, NULL), SHOMEI_ERR_USAGE);
+	assert_null(text);
+	json_decref(ctx2);
+	json_t *signed_doc = load(V "signedJCS.json");
+	assert_int_equal(dataint_signer_sign(&signer, signed_doc, &text, &len, NULL),
+			 SHOMEI_ERR_USAGE);
+	json_decref(signed_doc);
+	dataint_signer_release(&signer);
+	ed25519_key_free(k);
+	json_decref(doc);
+	json_decref(kp);
+}
+
 int main(void)
 {
 	if (shomei_init() != 0)
@@ -272,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_verify_vector),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_every_byte_of_the_signature_matters),
+		cmocka_unit_test(test_signer_matches_sign),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,175 @@
+/* bench - throughput of issuance and verification on one core, reported as
+ * ratios against libsodium's raw Ed25519 rates measured in the same run (the
+ * machines are shared and noisy, so absolute figures mean little).
+ * Run by `make bench` (optimised build, no sanitizers). */
+#include "credential.h"
+#include "dataint.h"
+#include "didkey.h"
+#include "ed25519.h"
+#include "init.h"
+#include "jsonin.h"
+#include "timeutil.h"
+#include "verdict.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ROUND_SECONDS 0.6
+#define ROUNDS 5
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef void (*op_fn)(void *ctx);
+
+/* Operations per second: the median of ROUNDS rounds of about ROUND_SECONDS. */
+static double rate(op_fn op, void *ctx)
+{
+	double rates[ROUNDS];
+	for (int r = 0; r < ROUNDS; r++) {
+		long n = 0;
+		double t0 = now_s(), t;
+		do {
+			for (int i = 0; i < 16; i++)
+				op(ctx);
+			n += 16;
+			t = now_s();
+		} while (t - t0 < ROUND_SECONDS);
+		rates[r] = (double)n / (t - t0);
+	}
+	for (int i = 1; i < ROUNDS; i++)
+		for (int j = i; j > 0 && rates[j] < rates[j - 1]; j--) {
+			double x = rates[j];
+			rates[j] = rates[j - 1];
+			rates[j - 1] = x;
+		}
+	return rates[ROUNDS / 2];
+}
+
+struct ctx {
+	struct ed25519_key *key;
+	unsigned char msg[DATAINT_HASH_DATA_BYTES];
+	unsigned char sig[ED25519_SIG_BYTES];
+	struct credential_claims claims;
+	struct credential_issuer iss;
+	char vm[DIDKEY_VM_MAX_BYTES];
+	char *text;
+	size_t len;
+	int failed;
+	struct dataint_signer signer;
+};
+
+static void op_raw_sign(void *p)
+{
+	struct ctx *c = p;
+	ed25519_sign(c->sig, c->msg, sizeof c->msg, c->key);
+}
+
+static void op_raw_verify(void *p)
+{
+	struct ctx *c = p;
+	if (ed25519_verify(c->sig, c->msg, sizeof c->msg, c->key->pk) != 0)
+		c->failed = 1;
+}
+
+/* What `issuer issue` does per credential, short of the file write: build the
+ * credential, sign it, and produce the text written out (the signer is set up
+ * once per batch, as the issuer does). */
+static char *issue_one(struct ctx *c)
+{
+	json_t *vc = NULL;
+	char *text = NULL;
+	size_t len;
+	if (credential_build(&c->claims, &c->iss, NULL, 1774396800, &vc, NULL) != 0 ||
+	    dataint_signer_sign(&c->signer, vc, &text, &len, NULL) != 0)
+		c->failed = 1;
+	json_decref(vc);
+	return text;
+}
+
+static void op_issue(void *p)
+{
+	free(issue_one(p));
+}
+
+/* What `verifier verify` does per credential: parse strictly and judge. */
+static void op_verify(void *p)
+{
+	struct ctx *c = p;
+	static struct verdict v;
+	json_t *doc = NULL;
+	struct verdict_options o = {.at = 1800000000};
+	if (jsonin_parse(c->text, c->len, &doc, NULL) != 0 || verdict_credential(doc, &o, &v) != 0 ||
+	    v.status != VERDICT_VALID)
+		c->failed = 1;
+	json_decref(doc);
+}
+
+int main(void)
+{
+	if (shomei_init() != 0)
+		return 1;
+	static struct ctx c;
+	c.key = ed25519_key_new_random();
+	struct ed25519_key *holder = ed25519_key_new_random();
+	char did[DIDKEY_MAX_BYTES], holder_did[DIDKEY_MAX_BYTES];
+	if (!c.key || !holder || didkey_from_public(c.key->pk, did) != 0 ||
+	    didkey_vm_from_public(c.key->pk, c.vm) != 0 ||
+	    didkey_from_public(holder->pk, holder_did) != 0)
+		return 1;
+	randombytes_buf(c.msg, sizeof c.msg);
+	c.iss = (struct credential_issuer){.did = did, .name = "東都工業大学"};
+	c.claims = (struct credential_claims){
+		.holder = holder_did,
+		.name = "山田 太郎",
+		.student_id = "S2022-0001",
+		.birth_date = "2003-04-02",
+		.achievement_type = "BachelorDegree",
+		.degree = "学士（工学）",
+		.field_of_study = "情報工学",
+		.conferral_date = "2026-03-25",
+	};
+	struct dataint_proof_options po = {.verification_method = c.vm,
+					   .created = "2026-03-25T00:00:00Z"};
+	json_t *ctx = credential_context_new();
+	if (!ctx || dataint_signer_init(&c.signer, c.key, &po, ctx, NULL) != 0)
+		return 1;
+	json_decref(ctx);
+	c.text = issue_one(&c);
+	if (!c.text)
+		return 1;
+	c.len = strlen(c.text);
+	op_raw_sign(&c);
+
+	printf("shomei bench: one core, median of %d rounds of %.1f s; a typical diploma of %zu bytes\n\n",
+	       ROUNDS, ROUND_SECONDS, c.len);
+	double raw_sign = rate(op_raw_sign, &c);
+	double issue = rate(op_issue, &c);
+	double raw_verify = rate(op_raw_verify, &c);
+	double verify = rate(op_verify, &c);
+	if (c.failed) {
+		fprintf(stderr, "bench: an operation failed\n");
+		return 1;
+	}
+	printf("%-44s %12s %10s %8s\n", "operation", "per second", "ratio", "target");
+	printf("%-44s %12.0f %10s %8s\n", "raw Ed25519 sign (libsodium, 64 bytes)", raw_sign, "1.00",
+	       "");
+	printf("%-44s %12.0f %10.2f %8s\n", "issue a diploma (build, JCS, sign, serialize)", issue,
+	       issue / raw_sign, ">= 0.60");
+	printf("%-44s %12.0f %10s %8s\n", "raw Ed25519 verify (libsodium, 64 bytes)", raw_verify,
+	       "1.00", "");
+	printf("%-44s %12.0f %10.2f %8s\n", "verify a diploma (parse, JCS, verify, verdict)", verify,
+	       verify / raw_verify, ">= 0.70");
+	free(c.text);
+	dataint_signer_release(&c.signer);
+	ed25519_key_free(c.key);
+	ed25519_key_free(holder);
+	return 0;
+}
