@@ -23,7 +23,7 @@ PKGS := libsodium jansson libcurl libqrencode libcrypto
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
-TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka) -lutil
 
 CFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-overflow=2 \

@@ -127,6 +127,8 @@ int csv_next(struct csv_reader *r, struct csv_record *rec, struct shomei_diag *d
 					    "carriage return without line feed");
 			if (c == '\n')
 				r->line++;
+			if (c == '\0')
+				return fail(r, d, SHOMEI_ERR_PARSE, r->line, "NUL byte");
 			size_t n = utf8_len((const unsigned char *)r->p, (const unsigned char *)r->end);
 			if (n == 0)
 				return fail(r, d, SHOMEI_ERR_PARSE, r->line, "invalid UTF-8");

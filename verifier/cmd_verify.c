@@ -13,6 +13,8 @@ static const struct cli_opt opts[] = {
 	{"json", 0, CLI_FLAG, NULL, "print the verdict as a JSON report", 0},
 };
 
+static void print_claims(const struct verdict *v);
+
 static void print_human(const struct verdict *v)
 {
 	const char *headline = v->status == VERDICT_VALID       ? "VALID"
@@ -26,6 +28,20 @@ static void print_human(const struct verdict *v)
 		       v->achievement_type[0] ? ")" : "");
 	else
 		printf("%s\n", headline);
+	/* What an invalid credential claims is not shown: nothing vouches for it. */
+	if (v->status != VERDICT_INVALID)
+		print_claims(v);
+	char at[TIMEUTIL_RFC3339_BYTES];
+	if (timeutil_format(v->at, at) == 0)
+		printf("  checked at   %s\n", at);
+	printf("checks:\n");
+	for (size_t i = 0; i < v->nchecks; i++)
+		printf("  %-4s  %-16s %s\n", verdict_result_name(v->checks[i].result),
+		       v->checks[i].name, v->checks[i].detail);
+}
+
+static void print_claims(const struct verdict *v)
+{
 	if (v->subject_name[0] || v->subject[0])
 		printf("  holder       %s%s%s%s\n", v->subject_name,
 		       v->subject_name[0] && v->subject[0] ? " (" : "", v->subject,
@@ -39,13 +55,6 @@ static void print_human(const struct verdict *v)
 		printf("  awarded      %.10s\n", v->awarded_date);
 	if (v->id[0])
 		printf("  id           %s\n", v->id);
-	char at[TIMEUTIL_RFC3339_BYTES];
-	if (timeutil_format(v->at, at) == 0)
-		printf("  checked at   %s\n", at);
-	printf("checks:\n");
-	for (size_t i = 0; i < v->nchecks; i++)
-		printf("  %-4s  %-16s %s\n", verdict_result_name(v->checks[i].result),
-		       v->checks[i].name, v->checks[i].detail);
 }
 
 static int run(const struct cli_parsed *p)

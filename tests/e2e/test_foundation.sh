@@ -164,4 +164,18 @@ WRONG="nope" run "$ISSUER" issue --dir "$I" --passphrase-env WRONG --csv "$T/goo
 expect "a wrong key passphrase" 4 \
 	"issuer: $I/issuer.key: wrong passphrase or damaged key file"
 
+# --- the worked example of docs/credential.md ------------------------------------------
+python3 - docs/credential.md vectors/shomei/diploma-example.json <<'PY' >"$T/doc-check" 2>&1
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+block = re.search(r"```json\n(.*?)\n```", text, re.S).group(1)
+assert json.loads(block) == json.load(open(sys.argv[2], encoding="utf-8")), "the doc's example differs from the vector"
+shown = re.search(r"\$ verifier verify --at 2026-04-01T00:00:00Z vectors/shomei/diploma-example.json\n(.*?)```", text, re.S).group(1)
+print(shown, end="")
+PY
+[ $? -eq 0 ] && ok "docs/credential.md shows the vector" || not_ok "docs/credential.md: $(cat "$T/doc-check")"
+run "$VERIFIER" verify --at 2026-04-01T00:00:00Z vectors/shomei/diploma-example.json
+expect "the documented example verifies" 0 "" "^VALID"
+cmp -s "$T/out" "$T/doc-check" && ok "verifier output is as documented" || not_ok "verifier output differs from docs/credential.md"
+
 finish

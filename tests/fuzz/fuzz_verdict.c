@@ -1,0 +1,49 @@
+/* The verdict on arbitrary documents: never a crash, and never "valid" for
+ * anything the fuzzer can make (it holds no key: a valid verdict would be a
+ * forgery). The W3C vector in the corpus is the one valid input; it must stay
+ * valid. */
+#include "init.h"
+#include "jsonin.h"
+#include "verdict.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char w3c_proof_value[] =
+	"z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMWS93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aX";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int ready;
+	if (!ready) {
+		if (shomei_init() != 0)
+			abort();
+		ready = 1;
+	}
+	json_t *j = NULL;
+	if (jsonin_parse((const char *)data, size, &j, NULL) != 0)
+		return 0;
+	static struct verdict v;
+	struct verdict_options o = {.at = 1800000000};
+	if (verdict_credential(j, &o, &v) != 0)
+		abort();
+	if (v.status == VERDICT_VALID) {
+		/* Only a document carrying the W3C vector's genuine signature can be
+		 * valid; that signature covers the document exactly. */
+		const json_t *proof = json_object_get(j, "proof");
+		if (json_is_array(proof))
+			proof = json_array_get(proof, 0);
+		const char *pv = json_string_value(json_object_get(proof, "proofValue"));
+		if (!pv || strcmp(pv, w3c_proof_value) != 0)
+			abort();
+	}
+	json_t *report = verdict_to_json(&v);
+	if (!report)
+		abort();
+	json_decref(report);
+	json_decref(j);
+	return 0;
+}
