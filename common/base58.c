@@ -1,6 +1,6 @@
 /* base58btc by hand: neither libsodium nor any Debian C library offers it. The
  * conversion is the textbook base change, quadratic but bounded by
- * BASE58_MAX_BYTES, with no allocation. */
+ * BASE58_MAX_BYTES, with no allocation: a few kilobytes of stack at most. */
 #include "base58.h"
 
 #include "err.h"
@@ -10,15 +10,21 @@
 
 static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
+/* log(256)/log(58) = 1.36566 < 1.37, so floor(1.37 n) + 1 digits are enough. */
+_Static_assert(BASE58_MAX_BYTES * 137 / 100 + 1 <= BASE58_MAX_CHARS, "BASE58_MAX_CHARS too small");
+
 size_t base58_encoded_max(size_t n)
 {
-	/* log(256)/log(58) < 1.3658; +1 for rounding, +1 for the NUL. */
+	/* Beyond the ceiling base58_encode refuses anyway, and n * 137 could
+	 * overflow. Otherwise +1 for rounding, +1 for the NUL. */
+	if (n > BASE58_MAX_BYTES)
+		return 0;
 	return n * 137 / 100 + 2;
 }
 
 /* Base 58^5 limbs for encoding and base 2^32 limbs for decoding let one 64-bit
  * multiply-add do the work of five (or four) byte steps. */
-#define B58_5 656356768u /* 58^5 */
+#define B58_5	  656356768u /* 58^5 */
 #define ENC_LIMBS (BASE58_MAX_CHARS / 5 + 2)
 #define DEC_LIMBS (BASE58_MAX_BYTES / 4 + 2)
 
@@ -70,6 +76,7 @@ int base58_encode(const unsigned char *in, size_t n, char *out, size_t out_cap)
 	return 0;
 }
 
+/* clang-format off */
 static const signed char digit_table[128] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -80,6 +87,7 @@ static const signed char digit_table[128] = {
 	-1, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, -1, 44, 45, 46,
 	47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, -1, -1, -1, -1, -1,
 };
+/* clang-format on */
 
 static int digit_of(unsigned char c)
 {

@@ -45,6 +45,7 @@ void ed25519_sign(unsigned char sig[ED25519_SIG_BYTES], const void *msg, size_t 
 int ed25519_verify(const unsigned char sig[ED25519_SIG_BYTES], const void *msg, size_t len,
 		   const unsigned char pk[ED25519_PUBLIC_BYTES])
 {
-	return crypto_sign_ed25519_verify_detached(sig, msg, len, pk) == 0 ? 0
-									  : SHOMEI_ERR_SIGNATURE;
+	if (crypto_sign_ed25519_verify_detached(sig, msg, len, pk) != 0)
+		return SHOMEI_ERR_SIGNATURE;
+	return 0;
 }

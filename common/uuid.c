@@ -1,23 +1,27 @@
 #include "uuid.h"
 
-#include "err.h"
-
 #include <sodium.h>
 #include <string.h>
 
+/* Hyphens sit before bytes 4, 6, 8 and 10 (RFC 9562 §4). */
+static int hyphen_before(int byte)
+{
+	return byte == 4 || byte == 6 || byte == 8 || byte == 10;
+}
+
 int uuid_urn_random(char out[UUID_URN_BYTES])
 {
-	unsigned char b[16];
+	unsigned char b[UUID_BYTES];
 	randombytes_buf(b, sizeof b);
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10 */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 (RFC 9562 §4.2) */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10 (RFC 9562 §4.1) */
 	/* Formatted by hand: snprintf with sixteen conversions is a visible share
 	 * of issuing one credential. */
 	static const char hex[] = "0123456789abcdef";
-	memcpy(out, "urn:uuid:", 9);
-	char *o = out + 9;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
+	memcpy(out, UUID_URN_PREFIX, sizeof UUID_URN_PREFIX - 1);
+	char *o = out + sizeof UUID_URN_PREFIX - 1;
+	for (int i = 0; i < UUID_BYTES; i++) {
+		if (hyphen_before(i))
 			*o++ = '-';
 		*o++ = hex[b[i] >> 4];
 		*o++ = hex[b[i] & 15];
@@ -26,16 +30,24 @@ int uuid_urn_random(char out[UUID_URN_BYTES])
 	return 0;
 }
 
+static int is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 int uuid_urn_check(const char *s)
 {
-	if (!s || strlen(s) != UUID_URN_BYTES - 1 || strncmp(s, "urn:uuid:", 9) != 0)
+	const size_t prefix = sizeof UUID_URN_PREFIX - 1;
+	if (!s || strncmp(s, UUID_URN_PREFIX, prefix) != 0)
 		return SHOMEI_ERR_INVALID;
-	for (int i = 0; i < 36; i++) {
-		char c = s[9 + i];
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? c != '-'
-			 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+	const char *p = s + prefix;
+	for (int i = 0; i < UUID_BYTES; i++) {
+		if (hyphen_before(i) && *p++ != '-')
 			return SHOMEI_ERR_INVALID;
+		/* is_hex('\0') is false, so a short string stops here. */
+		if (!is_hex(p[0]) || !is_hex(p[1]))
+			return SHOMEI_ERR_INVALID;
+		p += 2;
 	}
-	return 0;
+	return *p == '\0' ? 0 : SHOMEI_ERR_INVALID;
 }

@@ -18,9 +18,11 @@ export SHOMEI_BIN="$PWD/$build"
 echo "== unit tests (cmocka, ASan+UBSan)"
 for t in "$build"/tests/test_*; do
 	[ -x "$t" ] || continue
-	"$t" >"$log" 2>&1
+	# A hung test fails rather than stalling the suite.
+	timeout 600 "$t" >"$log" 2>&1
 	rc=$?
 	cat "$log"
+	[ "$rc" -eq 124 ] && echo "not ok - $(basename "$t") timed out after 600 s"
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
 	passed=$((passed + ${p:-0}))
@@ -35,7 +37,7 @@ done
 echo "== end-to-end tests"
 for t in tests/e2e/test_*.sh; do
 	[ -f "$t" ] || continue
-	sh "$t" >"$log" 2>&1
+	timeout 900 sh "$t" >"$log" 2>&1
 	rc=$?
 	cat "$log"
 	p=$(grep -c '^ok ' "$log")
@@ -59,7 +61,7 @@ for f in "$fuzzbuild"/fuzz_*; do
 		failed=$((failed + 1))
 		continue
 	fi
-	if "$f" -runs=0 "$corpus" >"$log" 2>&1; then
+	if timeout 600 "$f" -runs=0 "$corpus" >"$log" 2>&1; then
 		echo "ok - fuzz_$name: $(ls "$corpus" | wc -l) corpus inputs"
 		passed=$((passed + 1))
 	else
