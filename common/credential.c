@@ -126,26 +126,16 @@ static int check_text(const char *name, const char *v, int required, struct shom
 
 int credential_claims_check(const struct credential_claims *c, struct shomei_diag *d)
 {
-	static const struct {
-		const char *name;
-		size_t offset;
-		int required;
-	} fields[] = {
-		{"holder", offsetof(struct credential_claims, holder), 1},
-		{"name", offsetof(struct credential_claims, name), 1},
-		{"studentId", offsetof(struct credential_claims, student_id), 0},
-		{"birthDate", offsetof(struct credential_claims, birth_date), 0},
-		{"achievementType", offsetof(struct credential_claims, achievement_type), 1},
-		{"degree", offsetof(struct credential_claims, degree), 1},
-		{"fieldOfStudy", offsetof(struct credential_claims, field_of_study), 0},
-		{"description", offsetof(struct credential_claims, description), 0},
-		{"conferralDate", offsetof(struct credential_claims, conferral_date), 1},
-		{"validFrom", offsetof(struct credential_claims, valid_from), 0},
-		{"validUntil", offsetof(struct credential_claims, valid_until), 0},
+	const char *const values[] = {
+		c->holder,	   c->name,		  c->student_id,  c->birth_date,
+		c->achievement_type, c->degree,		  c->field_of_study, c->description,
+		c->conferral_date, c->valid_from,	  c->valid_until,
 	};
-	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-		const char *v = *(const char *const *)((const char *)c + fields[i].offset);
-		int err = check_text(fields[i].name, v, fields[i].required, d);
+	static const int required[] = {1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0};
+	_Static_assert(sizeof values / sizeof values[0] == sizeof required / sizeof required[0],
+		       "one rule per claim");
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		int err = check_text(credential_claim_names[i], values[i], required[i], d);
 		if (err)
 			return err;
 	}
