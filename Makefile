@@ -48,8 +48,10 @@ LIB_SRC := $(sort $(wildcard common/*.c common/internal/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB := $(BUILD)/libshomei.a
 PROGRAMS := issuer wallet verifier
+# common/prog/: the programs' shared main and stderr owner, not in the library.
+PROG_SUPPORT_SRC := $(sort $(wildcard common/prog/*.c))
 define program_vars
-$(1)_SRC := $$(sort $$(wildcard $(1)/*.c))
+$(1)_SRC := $$(sort $$(wildcard $(1)/*.c)) $$(PROG_SUPPORT_SRC)
 $(1)_OBJ := $$($(1)_SRC:%.c=$$(BUILD)/obj/%.o)
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call program_vars,$(p))))

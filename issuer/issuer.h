@@ -3,6 +3,7 @@
 #define SHOMEI_ISSUER_H
 
 #include "cli.h"
+#include "prog/prog.h"
 #include "ed25519.h"
 #include "err.h"
 #include "didkey.h"
@@ -20,14 +21,6 @@ enum {
 extern const struct cli_cmd issuer_cmd_init;
 extern const struct cli_cmd issuer_cmd_issue;
 
-/* out.c owns stderr: "issuer: SUBJECT: where: what". subject may be NULL. */
-void out_error(const char *subject, const struct shomei_diag *d);
-void out_errorf(const char *subject, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prints a JSON document (compact, one line) on stdout and drops the reference. */
-void out_json(json_t *j);
-/* A progress bar on stderr, drawn only when stdout and stderr are terminals. */
-void out_progress(const char *what, size_t done, size_t total);
-void out_progress_end(void);
 
 #define INSTITUTION_FILE "institution.json"
 #define INSTITUTION_KEY_FILE "issuer.key"

@@ -3,6 +3,7 @@
 #define SHOMEI_VERIFIER_H
 
 #include "cli.h"
+#include "prog/prog.h"
 #include "err.h"
 
 #include <jansson.h>
@@ -17,9 +18,5 @@ enum {
 
 extern const struct cli_cmd verifier_cmd_verify;
 
-/* out.c owns stderr: "verifier: SUBJECT: where: what". */
-void out_error(const char *subject, const struct shomei_diag *d);
-void out_errorf(const char *subject, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void out_json(json_t *j);
 
 #endif

@@ -3,6 +3,7 @@
 #define SHOMEI_WALLET_H
 
 #include "cli.h"
+#include "prog/prog.h"
 #include "err.h"
 #include "vault.h"
 
@@ -26,9 +27,6 @@ extern const struct cli_cmd wallet_cmd_list;
 extern const struct cli_cmd wallet_cmd_show;
 extern const struct cli_cmd wallet_cmd_export;
 
-void out_error(const char *subject, const struct shomei_diag *d);
-void out_errorf(const char *subject, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void out_json(json_t *j);
 
 /* The wallet folder from --wallet, $SHOMEI_WALLET or the default. */
 int wallet_dir(const struct cli_parsed *p, char *out, size_t cap);
