@@ -62,14 +62,10 @@ static int run(const struct cli_parsed *p)
 	struct shomei_diag d;
 	diag_clear(&d);
 	const char *file = p->pos[0];
-	const char *subject = strcmp(file, "-") == 0 ? "stdin" : file;
-	struct verdict_options o = {.at = timeutil_now()};
-	const char *at = cli_value(p, "at");
-	if (at && timeutil_parse_at(at, &o.at, &d) != 0) {
-		diag_prefix(&d, "--at");
-		out_error(NULL, &d);
+	const char *subject = prog_subject(file);
+	struct verdict_options o;
+	if (prog_at(p, &o.at) != 0)
 		return VERIFIER_EXIT_USAGE;
-	}
 	json_t *doc = NULL;
 	if (jsonin_load(file, &doc, &d) != 0) {
 		out_error(subject, &d);

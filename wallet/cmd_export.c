@@ -14,20 +14,14 @@ static int run(const struct cli_parsed *p)
 {
 	struct shomei_diag d;
 	diag_clear(&d);
-	struct vault *v = NULL;
-	int rc = wallet_open(p, &v);
-	if (rc)
-		return rc;
 	struct wallet_entry *e = NULL, *found = NULL;
 	size_t n = 0;
-	rc = wallet_entries(v, &e, &n);
-	vault_close(v);
+	int rc = wallet_open_find(p, p->pos[0], &e, &n, &found);
 	if (rc)
 		return rc;
-	rc = wallet_find(e, n, p->pos[0], &found);
 	const char *out = cli_value(p, "out") ? cli_value(p, "out") : "-";
 	/* Byte for byte what was imported: the proof covers it. */
-	if (!rc && fileio_write_atomic(out, found->text, found->len, 0600, FILEIO_REPLACE, &d) != 0) {
+	if (fileio_write_atomic(out, found->text, found->len, 0600, FILEIO_REPLACE, &d) != 0) {
 		out_error(out, &d);
 		rc = WALLET_EXIT_FAILED;
 	}

@@ -18,20 +18,14 @@ static void line(const char *label, const json_t *v)
 
 static int run(const struct cli_parsed *p)
 {
-	struct vault *v = NULL;
-	int rc = wallet_open(p, &v);
-	if (rc)
-		return rc;
 	struct wallet_entry *e = NULL, *found = NULL;
 	size_t n = 0;
-	rc = wallet_entries(v, &e, &n);
-	vault_close(v);
+	int rc = wallet_open_find(p, p->pos[0], &e, &n, &found);
 	if (rc)
 		return rc;
-	rc = wallet_find(e, n, p->pos[0], &found);
-	if (!rc && cli_given(p, "json")) {
+	if (cli_given(p, "json")) {
 		fwrite(found->text, 1, found->len, stdout);
-	} else if (!rc) {
+	} else {
 		const json_t *c = found->json;
 		const json_t *subject = json_object_get(c, "credentialSubject");
 		const json_t *achievement = json_object_get(subject, "achievement");

@@ -200,3 +200,25 @@ int wallet_find(struct wallet_entry *e, size_t n, const char *id, struct wallet_
 	}
 	return 0;
 }
+
+int wallet_open_find(const struct cli_parsed *p, const char *id, struct wallet_entry **all,
+		     size_t *n, struct wallet_entry **found)
+{
+	*all = NULL;
+	*n = 0;
+	*found = NULL;
+	struct vault *v = NULL;
+	int rc = wallet_open(p, &v);
+	if (rc)
+		return rc;
+	rc = wallet_entries(v, all, n);
+	vault_close(v);
+	if (!rc)
+		rc = wallet_find(*all, *n, id, found);
+	if (rc) {
+		wallet_entries_free(*all, *n);
+		*all = NULL;
+		*n = 0;
+	}
+	return rc;
+}

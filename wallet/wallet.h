@@ -51,6 +51,12 @@ struct wallet_entry {
 int wallet_entries(struct vault *v, struct wallet_entry **out, size_t *n);
 void wallet_entries_free(struct wallet_entry *e, size_t n);
 
+/* Opens the wallet, loads every credential and finds `id` in them, as
+ * wallet_find; on success the caller frees *all with wallet_entries_free.
+ * Returns the exit code to use (0 on success). */
+int wallet_open_find(const struct cli_parsed *p, const char *id, struct wallet_entry **all,
+		     size_t *n, struct wallet_entry **found);
+
 /* Finds the credential whose id is `id`, or whose uuid starts with `id` (at
  * least 4 characters, unique). Prints its own error; returns the exit code. */
 int wallet_find(struct wallet_entry *e, size_t n, const char *id, struct wallet_entry **found);

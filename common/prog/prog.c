@@ -1,6 +1,7 @@
 #include "prog.h"
 
 #include "init.h"
+#include "timeutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +65,25 @@ void out_progress_end(void)
 		fputc('\n', stderr);
 		progress_drawn = 0;
 	}
+}
+
+int prog_at(const struct cli_parsed *p, int64_t *at)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	*at = timeutil_now();
+	const char *s = cli_value(p, "at");
+	if (s && timeutil_parse_at(s, at, &d) != 0) {
+		diag_prefix(&d, "--at");
+		out_error(NULL, &d);
+		return -1;
+	}
+	return 0;
+}
+
+const char *prog_subject(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "stdin" : path;
 }
 
 static int print_text(char *text, FILE *f)

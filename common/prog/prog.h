@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct prog {
 	const char *name;    /* "issuer": the first word of every error line */
@@ -25,6 +26,13 @@ struct prog {
 /* Initialises the library, finds the command argv names, parses its options
  * (printing --help or the usage error) and runs it. Returns the exit code. */
 int prog_main(const struct prog *p, int argc, char **argv);
+
+/* The moment the command judges: --at (RFC 3339 or Unix seconds) when given,
+ * else now. Prints its own error; returns 0 or -1. */
+int prog_at(const struct cli_parsed *p, int64_t *at);
+
+/* "stdin" for "-", else the path: the subject of error lines about a file. */
+const char *prog_subject(const char *path);
 
 /* One line on stderr: "<program>: SUBJECT: where: what" (subject may be NULL). */
 void out_error(const char *subject, const struct shomei_diag *d);
