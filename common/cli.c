@@ -188,12 +188,14 @@ char *cli_help(const char *program, const struct cli_cmd *cmd)
 	for (size_t i = 0; !err && i < cmd->nopts; i++) {
 		const struct cli_opt *o = &cmd->opts[i];
 		char left[96];
-		const char *value = o->arg == CLI_VALUE ? (o->value_name ? o->value_name : "VALUE") : "";
+		const char *value =
+		    o->arg == CLI_VALUE ? (o->value_name ? o->value_name : "VALUE") : "";
 		if (o->short_name)
 			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
 				 *value ? " " : "", value);
 		else
-			snprintf(left, sizeof left, "    --%s%s%s", o->name, *value ? " " : "", value);
+			snprintf(left, sizeof left, "    --%s%s%s", o->name, *value ? " " : "",
+				 value);
 		err = buf_printf(&b, "  %-32s %s\n", left, o->help);
 	}
 	if (!err)
@@ -210,8 +212,8 @@ char *cli_overview(const char *program, const char *summary, const struct cli_cm
 {
 	struct buf b;
 	buf_init(&b, CLI_HELP_MAX);
-	int err = buf_printf(&b, "usage: %s COMMAND [options]\n\n%s\n\ncommands:\n", program,
-			     summary);
+	int err =
+	    buf_printf(&b, "usage: %s COMMAND [options]\n\n%s\n\ncommands:\n", program, summary);
 	for (size_t i = 0; !err && i < n; i++)
 		err = buf_printf(&b, "  %-22s %s\n", cmds[i]->name, cmds[i]->summary);
 	if (!err)

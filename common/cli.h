@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #define CLI_MAX_OPTS 32
-#define CLI_MAX_POS 8
+#define CLI_MAX_POS  8
 
 enum cli_arg {
 	CLI_FLAG, /* --name */
@@ -26,24 +26,24 @@ enum cli_arg {
 };
 
 struct cli_opt {
-	const char *name;       /* long name without "--" */
-	char short_name;        /* 0 if none */
+	const char *name; /* long name without "--" */
+	char short_name;  /* 0 if none */
 	enum cli_arg arg;
 	const char *value_name; /* "FILE", shown in --help; NULL for flags */
-	const char *help;       /* one line, lowercase, no full stop */
-	int group;              /* options sharing a non-zero group conflict */
+	const char *help;	/* one line, lowercase, no full stop */
+	int group;		/* options sharing a non-zero group conflict */
 };
 
 struct cli_parsed;
 
 struct cli_cmd {
-	const char *name;     /* "issue", or "authority init" for a two-word command */
-	const char *usage;    /* positional part of the synopsis, e.g. "FILE|-" */
-	const char *summary;  /* one line for the program's command list */
+	const char *name;    /* "issue", or "authority init" for a two-word command */
+	const char *usage;   /* positional part of the synopsis, e.g. "FILE|-" */
+	const char *summary; /* one line for the program's command list */
 	const struct cli_opt *opts;
-	size_t nopts;         /* at most CLI_MAX_OPTS */
+	size_t nopts; /* at most CLI_MAX_OPTS */
 	size_t min_pos;
-	size_t max_pos;       /* at most CLI_MAX_POS */
+	size_t max_pos; /* at most CLI_MAX_POS */
 	int (*run)(const struct cli_parsed *p);
 };
 
@@ -82,12 +82,16 @@ char *cli_help(const char *program, const struct cli_cmd *cmd);
  * (group CLI_GROUP_PASSPHRASE). Without either, the passphrase is asked for on
  * the terminal. */
 #define CLI_GROUP_PASSPHRASE 100
-#define CLI_OPTS_PASSPHRASE                                                                       \
-	{"passphrase-env", 0, CLI_VALUE, "VAR", "read the passphrase from environment variable VAR", \
-	 CLI_GROUP_PASSPHRASE},                                                                   \
-	{                                                                                         \
-		"passphrase-fd", 0, CLI_VALUE, "N", "read the passphrase from file descriptor N",    \
-		CLI_GROUP_PASSPHRASE                                                              \
+#define CLI_OPTS_PASSPHRASE                                                                        \
+	{"passphrase-env",                                                                         \
+	 0,                                                                                        \
+	 CLI_VALUE,                                                                                \
+	 "VAR",                                                                                    \
+	 "read the passphrase from environment variable VAR",                                      \
+	 CLI_GROUP_PASSPHRASE},                                                                    \
+	{                                                                                          \
+		"passphrase-fd", 0, CLI_VALUE, "N", "read the passphrase from file descriptor N",  \
+		    CLI_GROUP_PASSPHRASE                                                           \
 	}
 
 struct passphrase_source;

@@ -9,45 +9,44 @@
 #include <string.h>
 
 const char *const credential_claim_names[] = {
-	"holder",	  "name",	    "studentId",   "birthDate",
-	"achievementType", "degree",	    "fieldOfStudy", "description",
-	"conferralDate",   "validFrom",	    "validUntil",  NULL,
+    "holder",	    "name",	   "studentId",	    "birthDate", "achievementType", "degree",
+    "fieldOfStudy", "description", "conferralDate", "validFrom", "validUntil",	    NULL,
 };
 
 /* The achievementType vocabulary of Open Badges 3.0 (AchievementType enumeration). */
 static const char *const ob3_achievement_types[] = {
-	"Achievement",
-	"ApprenticeshipCertificate",
-	"Assessment",
-	"Assignment",
-	"AssociateDegree",
-	"Award",
-	"Badge",
-	"BachelorDegree",
-	"Certificate",
-	"CertificateOfCompletion",
-	"Certification",
-	"CommunityService",
-	"Competency",
-	"Course",
-	"CoCurricular",
-	"Degree",
-	"Diploma",
-	"DoctoralDegree",
-	"Fieldwork",
-	"GeneralEducationDevelopment",
-	"JourneymanCertificate",
-	"LearningProgram",
-	"License",
-	"Membership",
-	"ProfessionalDoctorate",
-	"QualityAssuranceCredential",
-	"MasterCertificate",
-	"MasterDegree",
-	"MicroCredential",
-	"ResearchDoctorate",
-	"SecondarySchoolDiploma",
-	NULL,
+    "Achievement",
+    "ApprenticeshipCertificate",
+    "Assessment",
+    "Assignment",
+    "AssociateDegree",
+    "Award",
+    "Badge",
+    "BachelorDegree",
+    "Certificate",
+    "CertificateOfCompletion",
+    "Certification",
+    "CommunityService",
+    "Competency",
+    "Course",
+    "CoCurricular",
+    "Degree",
+    "Diploma",
+    "DoctoralDegree",
+    "Fieldwork",
+    "GeneralEducationDevelopment",
+    "JourneymanCertificate",
+    "LearningProgram",
+    "License",
+    "Membership",
+    "ProfessionalDoctorate",
+    "QualityAssuranceCredential",
+    "MasterCertificate",
+    "MasterDegree",
+    "MicroCredential",
+    "ResearchDoctorate",
+    "SecondarySchoolDiploma",
+    NULL,
 };
 
 int credential_achievement_type_known(const char *t)
@@ -65,12 +64,12 @@ int credential_achievement_type_known(const char *t)
 static const char **claim_slot(struct credential_claims *c, const char *name)
 {
 	const char **slots[] = {
-		&c->holder,	    &c->name,	       &c->student_id,	   &c->birth_date,
-		&c->achievement_type, &c->degree,	       &c->field_of_study, &c->description,
-		&c->conferral_date, &c->valid_from,     &c->valid_until,
+	    &c->holder,		  &c->name,	  &c->student_id,     &c->birth_date,
+	    &c->achievement_type, &c->degree,	  &c->field_of_study, &c->description,
+	    &c->conferral_date,	  &c->valid_from, &c->valid_until,
 	};
 	_Static_assert(sizeof slots / sizeof slots[0] ==
-			       sizeof credential_claim_names / sizeof credential_claim_names[0] - 1,
+			   sizeof credential_claim_names / sizeof credential_claim_names[0] - 1,
 		       "one slot per claim name");
 	for (size_t i = 0; credential_claim_names[i]; i++)
 		if (strcmp(credential_claim_names[i], name) == 0)
@@ -120,16 +119,17 @@ static int check_text(const char *name, const char *v, int required, struct shom
 				CREDENTIAL_MAX_TEXT_BYTES);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] < 0x20)
-			return diag_set(d, SHOMEI_ERR_INVALID, name, "contains a control character");
+			return diag_set(d, SHOMEI_ERR_INVALID, name,
+					"contains a control character");
 	return 0;
 }
 
 int credential_claims_check(const struct credential_claims *c, struct shomei_diag *d)
 {
 	const char *const values[] = {
-		c->holder,	   c->name,		  c->student_id,  c->birth_date,
-		c->achievement_type, c->degree,		  c->field_of_study, c->description,
-		c->conferral_date, c->valid_from,	  c->valid_until,
+	    c->holder,		 c->name,	c->student_id,	   c->birth_date,
+	    c->achievement_type, c->degree,	c->field_of_study, c->description,
+	    c->conferral_date,	 c->valid_from, c->valid_until,
 	};
 	static const int required[] = {1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0};
 	_Static_assert(sizeof values / sizeof values[0] == sizeof required / sizeof required[0],
@@ -266,8 +266,8 @@ int credential_build(const struct credential_claims *c, const struct credential_
 		put(achievement, "name", json_string(c->degree), &failed);
 		put(achievement, "description",
 		    json_string(c->description ? c->description : description), &failed);
-		put(criteria, "narrative", json_string(c->description ? c->description : description),
-		    &failed);
+		put(criteria, "narrative",
+		    json_string(c->description ? c->description : description), &failed);
 		put(achievement, "criteria", json_incref(criteria), &failed);
 		if (c->field_of_study)
 			put(achievement, "fieldOfStudy", json_string(c->field_of_study), &failed);
@@ -351,13 +351,15 @@ static int check(const json_t *vc, struct credential_info *info, struct shomei_d
 		const json_t *t;
 		json_array_foreach (type, i, t) {
 			if (!json_is_string(t))
-				return diag_set(d, SHOMEI_ERR_INVALID, "type", "not a list of strings");
+				return diag_set(d, SHOMEI_ERR_INVALID, "type",
+						"not a list of strings");
 			if (strcmp(json_string_value(t), "VerifiableCredential") == 0)
 				is_vc = 1;
 		}
 	}
 	if (!is_vc)
-		return diag_set(d, SHOMEI_ERR_INVALID, "type", "does not include VerifiableCredential");
+		return diag_set(d, SHOMEI_ERR_INVALID, "type",
+				"does not include VerifiableCredential");
 
 	const json_t *issuer = json_object_get(vc, "issuer");
 	if (json_is_string(issuer)) {
@@ -386,7 +388,8 @@ static int check(const json_t *vc, struct credential_info *info, struct shomei_d
 		}
 		subject = json_array_get(subject, 0);
 	} else if (!json_is_object(subject)) {
-		return diag_set(d, SHOMEI_ERR_INVALID, "credentialSubject", "missing or not an object");
+		return diag_set(d, SHOMEI_ERR_INVALID, "credentialSubject",
+				"missing or not an object");
 	}
 	const json_t *sid = json_object_get(subject, "id");
 	if (sid && (!json_is_string(sid) || !is_url(json_string_value(sid))))

@@ -21,23 +21,23 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define CREDENTIAL_CONTEXT_V2 "https://www.w3.org/ns/credentials/v2"
-#define CREDENTIAL_CONTEXT_OB3 "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+#define CREDENTIAL_CONTEXT_V2	  "https://www.w3.org/ns/credentials/v2"
+#define CREDENTIAL_CONTEXT_OB3	  "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 #define CREDENTIAL_MAX_TEXT_BYTES 1024 /* any one claim value */
 
 /* The claims of one diploma, as read from options, a claims JSON file or a CSV
  * row (docs/credential.md lists the member and column names). */
 struct credential_claims {
-	const char *holder;           /* did:key of the graduate (credentialSubject.id) */
-	const char *name;             /* the graduate's name, any script */
-	const char *student_id;       /* optional */
-	const char *birth_date;       /* optional, YYYY-MM-DD */
+	const char *holder;	      /* did:key of the graduate (credentialSubject.id) */
+	const char *name;	      /* the graduate's name, any script */
+	const char *student_id;	      /* optional */
+	const char *birth_date;	      /* optional, YYYY-MM-DD */
 	const char *achievement_type; /* OB3 achievementType */
-	const char *degree;           /* degree or qualification name */
+	const char *degree;	      /* degree or qualification name */
 	const char *field_of_study;   /* optional */
 	const char *description;      /* optional; a default is written from the others */
 	const char *conferral_date;   /* YYYY-MM-DD */
-	const char *valid_from;       /* optional dateTimeStamp; default: the issuance time */
+	const char *valid_from;	      /* optional dateTimeStamp; default: the issuance time */
 	const char *valid_until;      /* optional dateTimeStamp */
 };
 
@@ -58,7 +58,7 @@ int credential_claims_set(struct credential_claims *c, const char *name, const c
  * dates valid, achievementType in the OB3 vocabulary (or "ext:..."), sizes. The
  * diag's where is the claim name. */
 int credential_claims_check(const struct credential_claims *c, struct shomei_diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* 1 when t is an OB3 achievementType term (or an "ext:" extension), else 0. */
 int credential_achievement_type_known(const char *t);
@@ -77,14 +77,14 @@ struct credential_issuer {
  * the caller owns. */
 int credential_build(const struct credential_claims *c, const struct credential_issuer *iss,
 		     const char *id, int64_t issued_at, json_t **out, struct shomei_diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* What credential_check found; strings borrow from the checked document. */
 struct credential_info {
-	const char *id;          /* NULL if the credential has none */
-	const char *issuer;      /* issuer URL (or issuer.id) */
+	const char *id;		 /* NULL if the credential has none */
+	const char *issuer;	 /* issuer URL (or issuer.id) */
 	const char *issuer_name; /* NULL if none */
-	const char *subject;     /* first credentialSubject.id, NULL if none */
+	const char *subject;	 /* first credentialSubject.id, NULL if none */
 	const char *subject_name;
 	const char *achievement_type; /* OB3 fields, NULL when not an OB3 credential */
 	const char *achievement_name;
@@ -103,6 +103,6 @@ struct credential_info {
  * optional id (a URL). Returns SHOMEI_ERR_INVALID with the path in d. info may
  * be NULL; on failure it is cleared. */
 int credential_check(const json_t *vc, struct credential_info *info, struct shomei_diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif

@@ -89,11 +89,12 @@ static int make_config(const struct ed25519_key *key, const struct dataint_proof
 	if (!failed && o->created)
 		failed = json_object_set_new(proof, "created", json_string(o->created)) != 0;
 	if (!failed)
-		failed = json_object_set_new(proof, "verificationMethod",
-					     json_string(o->verification_method)) != 0 ||
-			 json_object_set_new(proof, "proofPurpose",
-					     json_string(o->proof_purpose ? o->proof_purpose
-									  : "assertionMethod")) != 0;
+		failed =
+		    json_object_set_new(proof, "verificationMethod",
+					json_string(o->verification_method)) != 0 ||
+		    json_object_set_new(
+			proof, "proofPurpose",
+			json_string(o->proof_purpose ? o->proof_purpose : "assertionMethod")) != 0;
 	if (failed) {
 		json_decref(proof);
 		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
@@ -161,8 +162,8 @@ void dataint_signer_release(struct dataint_signer *s)
 	memset(s, 0, sizeof *s);
 }
 
-int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text,
-			size_t *len, struct shomei_diag *d)
+int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text, size_t *len,
+			struct shomei_diag *d)
 {
 	*text = NULL;
 	*len = 0;
@@ -231,8 +232,8 @@ static int context_is_prefix(const json_t *proof_ctx, const json_t *doc_ctx)
 		return 0;
 	if (!json_is_array(proof_ctx))
 		return json_equal(proof_ctx, json_is_array(doc_ctx) && json_array_size(doc_ctx) > 0
-						     ? json_array_get(doc_ctx, 0)
-						     : doc_ctx);
+						 ? json_array_get(doc_ctx, 0)
+						 : doc_ctx);
 	if (!json_is_array(doc_ctx))
 		return json_array_size(proof_ctx) == 1 &&
 		       json_equal(json_array_get(proof_ctx, 0), doc_ctx);
@@ -265,7 +266,8 @@ static int verify(const json_t *doc, const char *purpose, struct dataint_verifie
 
 	const json_t *pv = json_object_get(proof, "proofValue");
 	if (!json_is_string(pv))
-		return diag_set(d, SHOMEI_ERR_INVALID, "proof.proofValue", "missing or not a string");
+		return diag_set(d, SHOMEI_ERR_INVALID, "proof.proofValue",
+				"missing or not a string");
 	unsigned char sig[ED25519_SIG_BYTES];
 	size_t sig_len = 0;
 	if (multibase_base58btc_decode(json_string_value(pv), json_string_length(pv), sig,

@@ -19,16 +19,16 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define DATAINT_HASH_BYTES 32
-#define DATAINT_HASH_DATA_BYTES (2 * DATAINT_HASH_BYTES)
-#define DATAINT_PROOF_TYPE "DataIntegrityProof"
-#define DATAINT_CRYPTOSUITE "eddsa-jcs-2022"
+#define DATAINT_HASH_BYTES	  32
+#define DATAINT_HASH_DATA_BYTES	  (2 * DATAINT_HASH_BYTES)
+#define DATAINT_PROOF_TYPE	  "DataIntegrityProof"
+#define DATAINT_CRYPTOSUITE	  "eddsa-jcs-2022"
 #define DATAINT_PURPOSE_MAX_BYTES 64
 
 struct dataint_proof_options {
 	const char *verification_method; /* "did:key:z6Mk...#z6Mk..." */
-	const char *created;             /* XML Schema dateTimeStamp, or NULL for none */
-	const char *proof_purpose;       /* NULL means "assertionMethod" */
+	const char *created;		 /* XML Schema dateTimeStamp, or NULL for none */
+	const char *proof_purpose;	 /* NULL means "assertionMethod" */
 };
 
 /* Signs `doc` (an object with no "proof" member) and adds the proof, whose
@@ -60,15 +60,15 @@ void dataint_signer_release(struct dataint_signer *s);
  * NUL-terminated; the caller frees it): the form shomei writes credentials in.
  * The document is canonicalized once, for the hash and the output alike. doc
  * is not modified. */
-int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text,
-			size_t *len, struct shomei_diag *d) __attribute__((warn_unused_result));
+int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text, size_t *len,
+			struct shomei_diag *d) __attribute__((warn_unused_result));
 
 /* hashData of §3.3.4 for an unsecured document and a proof configuration
  * (the proof options without proofValue, with its @context if any). Checks the
  * proof configuration as §3.3.5 requires (type, cryptosuite, created). */
 int dataint_hash_data(const json_t *unsecured, const json_t *proof_config,
 		      unsigned char out[DATAINT_HASH_DATA_BYTES], struct shomei_diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* What a verified proof says. Filled only when dataint_verify returns 0;
  * cleared otherwise. */

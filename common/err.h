@@ -14,16 +14,16 @@
 
 enum shomei_err {
 	SHOMEI_OK = 0,
-	SHOMEI_ERR_NOMEM = -1,       /* an allocation failed */
-	SHOMEI_ERR_IO = -2,          /* a file could not be read or written */
-	SHOMEI_ERR_PARSE = -3,       /* malformed input: not JSON, not base58, ... */
-	SHOMEI_ERR_LIMIT = -4,       /* a ceiling was exceeded: size, depth, count */
+	SHOMEI_ERR_NOMEM = -1,	     /* an allocation failed */
+	SHOMEI_ERR_IO = -2,	     /* a file could not be read or written */
+	SHOMEI_ERR_PARSE = -3,	     /* malformed input: not JSON, not base58, ... */
+	SHOMEI_ERR_LIMIT = -4,	     /* a ceiling was exceeded: size, depth, count */
 	SHOMEI_ERR_INVALID = -5,     /* well formed, but breaks a rule of the format */
 	SHOMEI_ERR_SIGNATURE = -6,   /* a signature does not verify */
 	SHOMEI_ERR_DECRYPT = -7,     /* wrong passphrase, or sealed data was altered */
-	SHOMEI_ERR_EXISTS = -8,      /* the thing to create is already there */
+	SHOMEI_ERR_EXISTS = -8,	     /* the thing to create is already there */
 	SHOMEI_ERR_NOTFOUND = -9,    /* the thing asked for is not there */
-	SHOMEI_ERR_USAGE = -10,      /* the caller's arguments are wrong */
+	SHOMEI_ERR_USAGE = -10,	     /* the caller's arguments are wrong */
 	SHOMEI_ERR_UNSUPPORTED = -11 /* valid, but a feature shomei does not handle */
 };
 
@@ -32,7 +32,7 @@ enum shomei_err {
 const char *shomei_strerror(int err);
 
 #define DIAG_WHERE_BYTES 256
-#define DIAG_WHAT_BYTES 256
+#define DIAG_WHAT_BYTES	 256
 
 /* Where and what went wrong. Callers own it (usually on the stack); functions
  * that take a `struct shomei_diag *` accept NULL and then say nothing. */
@@ -48,7 +48,7 @@ void diag_clear(struct shomei_diag *d);
  * format; both are truncated to fit. Returns err, so that a function can write
  * `return diag_set(d, SHOMEI_ERR_PARSE, "proof", "not base58btc");`. NULL-safe. */
 int diag_set(struct shomei_diag *d, int err, const char *where, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Puts `prefix` in front of d->where, joined with '.' (or directly when the
  * current where starts with '['), e.g. "proof" + "proofValue". NULL-safe. */

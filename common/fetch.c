@@ -118,7 +118,8 @@ static int get_remote(struct fetcher *f, const char *path, size_t max, char **da
 	else if (rc != CURLE_OK)
 		err = diag_set(d, SHOMEI_ERR_IO, path, "%s", curl_easy_strerror(rc));
 	else if (status == 404 || status == 410)
-		err = diag_set(d, SHOMEI_ERR_NOTFOUND, path, "not on the mirror (HTTP %ld)", status);
+		err =
+		    diag_set(d, SHOMEI_ERR_NOTFOUND, path, "not on the mirror (HTTP %ld)", status);
 	else if (status != 200)
 		err = diag_set(d, SHOMEI_ERR_IO, path, "HTTP status %ld", status);
 	if (err) {

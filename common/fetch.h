@@ -17,14 +17,14 @@
 
 #include <stddef.h>
 
-#define FETCH_PATH_MAX 256
+#define FETCH_PATH_MAX	      256
 #define FETCH_TIMEOUT_SECONDS 30
 
 struct fetcher;
 
 /* base: "http://host:port/prefix", "https://...", or a directory path. */
 int fetcher_new(const char *base, struct fetcher **out, struct shomei_diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 void fetcher_free(struct fetcher *f);
 
 /* 1 when the base is a URL, 0 when it is a directory. */

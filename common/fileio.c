@@ -22,7 +22,8 @@ static int read_fd(int fd, size_t max, char **out, size_t *len, struct shomei_di
 		if (n == cap) {
 			if (cap > max) {
 				free(p);
-				return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "larger than %zu bytes", max);
+				return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "larger than %zu bytes",
+						max);
 			}
 			size_t ncap = cap * 2;
 			char *q = realloc(p, ncap + 1);
@@ -140,8 +141,9 @@ int fileio_write_atomic(const char *path, const void *data, size_t len, mode_t m
 		unlink(tmp);
 		return diag_set(d, SHOMEI_ERR_IO, NULL, "%s", strerror(e));
 	}
-	int r = how == FILEIO_NO_REPLACE ? renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE)
-					 : rename(tmp, path);
+	int r = how == FILEIO_NO_REPLACE
+		    ? renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE)
+		    : rename(tmp, path);
 	if (r != 0) {
 		e = errno;
 		unlink(tmp);

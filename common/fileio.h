@@ -20,7 +20,7 @@
  * SHOMEI_ERR_IO (d->what says why, e.g. "no such file or directory").
  * On failure *out is NULL. The caller frees *out. */
 int fileio_read(const char *path, size_t max, char **out, size_t *len, struct shomei_diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 enum {
 	FILEIO_REPLACE = 0,   /* an existing target is replaced atomically */
@@ -37,7 +37,7 @@ int fileio_write_atomic(const char *path, const void *data, size_t len, mode_t m
 /* Creates directory `path` and any missing parents with `mode`; an existing
  * directory is fine. */
 int fileio_mkdirs(const char *path, mode_t mode, struct shomei_diag *d)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* fsyncs the directory holding `path` (or `path` itself when it is a directory). */
 int fileio_sync_dir(const char *dir);

@@ -410,8 +410,7 @@ static int put_object(struct writer *w, const json_t *v, int depth, const char *
 	const char *key;
 	size_t key_len;
 	json_t *value;
-	json_object_keylen_foreach((json_t *)v, key, key_len, value)
-	{
+	json_object_keylen_foreach ((json_t *)v, key, key_len, value) {
 		if (k == n) /* cannot happen: jansson counts its members */
 			break;
 		if (skip && key_len == skip_len && memcmp(key, skip, skip_len) == 0)

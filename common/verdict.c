@@ -48,7 +48,8 @@ static void check_period(struct verdict *v, const struct credential_info *info,
 	char t[TIMEUTIL_RFC3339_BYTES];
 	if (info->has_valid_from && v->at < info->valid_from) {
 		timeutil_format(info->valid_from, t);
-		add(v, "validity period", VERDICT_FAIL, "validFrom: not yet valid (valid from %s)", t);
+		add(v, "validity period", VERDICT_FAIL, "validFrom: not yet valid (valid from %s)",
+		    t);
 		return;
 	}
 	if (info->has_valid_until && v->at >= info->valid_until) {
@@ -83,7 +84,8 @@ static void check_issuer_key(struct verdict *v, const struct credential_info *in
 		const char *vm = proof->verification_method;
 		if (strncmp(vm, info->issuer, n) != 0 || (vm[n] != '\0' && vm[n] != '#')) {
 			add(v, "issuer key", VERDICT_FAIL,
-			    "proof.verificationMethod: not a key of the issuer %.200s", info->issuer);
+			    "proof.verificationMethod: not a key of the issuer %.200s",
+			    info->issuer);
 			return;
 		}
 		add(v, "issuer key", VERDICT_PASS, "signed by the issuer's own key %.200s",
@@ -193,9 +195,9 @@ json_t *verdict_to_json(const struct verdict *v)
 	put_time(out, "at", 1, v->at);
 	for (size_t i = 0; i < v->nchecks; i++) {
 		const struct verdict_check *c = &v->checks[i];
-		json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "name", c->name, "result",
-							verdict_result_name(c->result), "detail",
-							c->detail));
+		json_array_append_new(checks, json_pack("{s:s, s:s, s:s}", "name", c->name,
+							"result", verdict_result_name(c->result),
+							"detail", c->detail));
 	}
 	json_object_set_new(out, "checks", checks);
 	put_text(cred, "id", v->id);

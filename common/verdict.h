@@ -20,14 +20,14 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define VERDICT_MAX_CHECKS 16
-#define VERDICT_TEXT_BYTES 512
+#define VERDICT_MAX_CHECKS   16
+#define VERDICT_TEXT_BYTES   512
 #define VERDICT_JSON_VERSION 1
 
 enum verdict_status {
-	VERDICT_VALID,     /* every check passed and the issuer is trusted */
+	VERDICT_VALID,	   /* every check passed and the issuer is trusted */
 	VERDICT_UNTRUSTED, /* the proof verifies, but the issuer is not established as trusted */
-	VERDICT_INVALID    /* a check failed: see reason */
+	VERDICT_INVALID	   /* a check failed: see reason */
 };
 
 enum verdict_result {
@@ -44,7 +44,7 @@ struct verdict_check {
 
 struct verdict {
 	enum verdict_status status;
-	int64_t at; /* the moment judged, Unix seconds */
+	int64_t at;			 /* the moment judged, Unix seconds */
 	char reason[VERDICT_TEXT_BYTES]; /* "" when valid; else the first failure */
 	size_t nchecks;
 	struct verdict_check checks[VERDICT_MAX_CHECKS];
@@ -71,7 +71,7 @@ struct verdict_options {
  * verdict was reached, whatever it is (read v->status); a negative error only
  * when none could be (out of memory), and then v->status is VERDICT_INVALID. */
 int verdict_credential(const json_t *vc, const struct verdict_options *o, struct verdict *v)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* "valid", "untrusted" or "invalid". */
 const char *verdict_status_name(enum verdict_status s);

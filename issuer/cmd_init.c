@@ -11,12 +11,12 @@
 #include <sys/stat.h>
 
 static const struct cli_opt opts[] = {
-	{"name", 'n', CLI_VALUE, "NAME", "the institution's name, as it appears on diplomas", 0},
-	{"dir", 'd', CLI_VALUE, "DIR", "the institution's folder (default $SHOMEI_ISSUER_DIR)", 0},
-	{"kdf", 0, CLI_VALUE, "LEVEL",
-	 "key file passphrase hardening: interactive, moderate (default) or sensitive", 0},
-	CLI_OPTS_PASSPHRASE,
-	{"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
+    {"name", 'n', CLI_VALUE, "NAME", "the institution's name, as it appears on diplomas", 0},
+    {"dir", 'd', CLI_VALUE, "DIR", "the institution's folder (default $SHOMEI_ISSUER_DIR)", 0},
+    {"kdf", 0, CLI_VALUE, "LEVEL",
+     "key file passphrase hardening: interactive, moderate (default) or sensitive", 0},
+    CLI_OPTS_PASSPHRASE,
+    {"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
 };
 
 int kdf_level_parse(const char *s, enum keyfile_kdf_level *level);
@@ -122,12 +122,12 @@ out:
 }
 
 const struct cli_cmd issuer_cmd_init = {
-	.name = "init",
-	.usage = NULL,
-	.summary = "create the institution's signing key (encrypted) and print its did:key",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 0,
-	.max_pos = 0,
-	.run = run,
+    .name = "init",
+    .usage = NULL,
+    .summary = "create the institution's signing key (encrypted) and print its did:key",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 0,
+    .max_pos = 0,
+    .run = run,
 };

@@ -15,28 +15,28 @@
 
 /* A class export is at most this large (some 100,000 rows). */
 #define ISSUE_MAX_CSV_BYTES (64u << 20)
-#define ISSUE_MAX_ROWS 100000
+#define ISSUE_MAX_ROWS	    100000
 #define ISSUE_FILE_NAME_MAX 80
 
 static const struct cli_opt opts[] = {
-	{"dir", 'd', CLI_VALUE, "DIR", "the institution's folder (default $SHOMEI_ISSUER_DIR)", 0},
-	{"csv", 0, CLI_VALUE, "FILE", "issue one credential per row of a class CSV", 1},
-	{"claims", 'c', CLI_VALUE, "FILE", "read one credential's claims from a JSON file", 1},
-	{"out", 'o', CLI_VALUE, "PATH",
-	 "write to PATH: a file ('-' = stdout, the default) or, with --csv, a folder", 0},
-	{"holder", 0, CLI_VALUE, "DID", "the graduate's did:key", 0},
-	{"name", 0, CLI_VALUE, "NAME", "the graduate's name", 0},
-	{"student-id", 0, CLI_VALUE, "ID", "the student number", 0},
-	{"birth-date", 0, CLI_VALUE, "DATE", "the graduate's date of birth, YYYY-MM-DD", 0},
-	{"type", 0, CLI_VALUE, "TYPE", "Open Badges 3.0 achievementType, e.g. BachelorDegree", 0},
-	{"degree", 0, CLI_VALUE, "NAME", "the degree or qualification, e.g. 学士（工学）", 0},
-	{"field", 0, CLI_VALUE, "FIELD", "the field of study", 0},
-	{"description", 0, CLI_VALUE, "TEXT", "a description of the achievement", 0},
-	{"conferral-date", 0, CLI_VALUE, "DATE", "the date the degree was conferred, YYYY-MM-DD", 0},
-	{"valid-from", 0, CLI_VALUE, "TIME", "validFrom (RFC 3339; default: now)", 0},
-	{"valid-until", 0, CLI_VALUE, "TIME", "validUntil (RFC 3339; default: none)", 0},
-	CLI_OPTS_PASSPHRASE,
-	{"json", 0, CLI_FLAG, NULL, "print the summary as JSON", 0},
+    {"dir", 'd', CLI_VALUE, "DIR", "the institution's folder (default $SHOMEI_ISSUER_DIR)", 0},
+    {"csv", 0, CLI_VALUE, "FILE", "issue one credential per row of a class CSV", 1},
+    {"claims", 'c', CLI_VALUE, "FILE", "read one credential's claims from a JSON file", 1},
+    {"out", 'o', CLI_VALUE, "PATH",
+     "write to PATH: a file ('-' = stdout, the default) or, with --csv, a folder", 0},
+    {"holder", 0, CLI_VALUE, "DID", "the graduate's did:key", 0},
+    {"name", 0, CLI_VALUE, "NAME", "the graduate's name", 0},
+    {"student-id", 0, CLI_VALUE, "ID", "the student number", 0},
+    {"birth-date", 0, CLI_VALUE, "DATE", "the graduate's date of birth, YYYY-MM-DD", 0},
+    {"type", 0, CLI_VALUE, "TYPE", "Open Badges 3.0 achievementType, e.g. BachelorDegree", 0},
+    {"degree", 0, CLI_VALUE, "NAME", "the degree or qualification, e.g. 学士（工学）", 0},
+    {"field", 0, CLI_VALUE, "FIELD", "the field of study", 0},
+    {"description", 0, CLI_VALUE, "TEXT", "a description of the achievement", 0},
+    {"conferral-date", 0, CLI_VALUE, "DATE", "the date the degree was conferred, YYYY-MM-DD", 0},
+    {"valid-from", 0, CLI_VALUE, "TIME", "validFrom (RFC 3339; default: now)", 0},
+    {"valid-until", 0, CLI_VALUE, "TIME", "validUntil (RFC 3339; default: none)", 0},
+    CLI_OPTS_PASSPHRASE,
+    {"json", 0, CLI_FLAG, NULL, "print the summary as JSON", 0},
 };
 
 /* Command-line options that set a claim, and the claim each sets. */
@@ -44,17 +44,17 @@ static const struct {
 	const char *option;
 	const char *claim;
 } claim_opts[] = {
-	{"holder", "holder"},
-	{"name", "name"},
-	{"student-id", "studentId"},
-	{"birth-date", "birthDate"},
-	{"type", "achievementType"},
-	{"degree", "degree"},
-	{"field", "fieldOfStudy"},
-	{"description", "description"},
-	{"conferral-date", "conferralDate"},
-	{"valid-from", "validFrom"},
-	{"valid-until", "validUntil"},
+    {"holder", "holder"},
+    {"name", "name"},
+    {"student-id", "studentId"},
+    {"birth-date", "birthDate"},
+    {"type", "achievementType"},
+    {"degree", "degree"},
+    {"field", "fieldOfStudy"},
+    {"description", "description"},
+    {"conferral-date", "conferralDate"},
+    {"valid-from", "validFrom"},
+    {"valid-until", "validUntil"},
 };
 #define N_CLAIM_OPTS (sizeof claim_opts / sizeof claim_opts[0])
 
@@ -103,9 +103,9 @@ static int signer_for(const struct institution *inst, const struct ed25519_key *
 	if (timeutil_format(now, created) != 0)
 		return diag_set(d, SHOMEI_ERR_INVALID, NULL, "the clock is out of range");
 	struct dataint_proof_options po = {
-		.verification_method = inst->vm,
-		.created = created,
-		.proof_purpose = "assertionMethod",
+	    .verification_method = inst->vm,
+	    .created = created,
+	    .proof_purpose = "assertionMethod",
 	};
 	json_t *ctx = credential_context_new();
 	int err = ctx ? dataint_signer_init(signer, key, &po, ctx, d)
@@ -216,7 +216,7 @@ struct batch {
 	struct row_error *errors;
 	size_t nerrors;
 	struct credential_claims *claims; /* per row; strings borrow from the copies below */
-	char **cells;                     /* owned copies of every cell */
+	char **cells;			  /* owned copies of every cell */
 	size_t ncells;
 };
 
@@ -279,7 +279,8 @@ static int read_class(const char *csv, struct batch *b, int *fatal)
 			if (strcmp(rec.fields[i], credential_claim_names[k]) == 0)
 				columns[i] = k;
 		if (columns[i] < 0) {
-			out_errorf(csv, "line %zu: unknown column \"%.64s\" (see docs/credential.md)",
+			out_errorf(csv,
+				   "line %zu: unknown column \"%.64s\" (see docs/credential.md)",
 				   rec.line, rec.fields[i]);
 			err = SHOMEI_ERR_INVALID;
 			goto out;
@@ -329,9 +330,9 @@ static int read_class(const char *csv, struct batch *b, int *fatal)
 		diag_clear(&d);
 		int row_err = 0;
 		if (rec.nfields != ncolumns) {
-			row_err = diag_set(&d, SHOMEI_ERR_INVALID, NULL,
-					   "%zu fields where the header has %zu", rec.nfields,
-					   ncolumns);
+			row_err =
+			    diag_set(&d, SHOMEI_ERR_INVALID, NULL,
+				     "%zu fields where the header has %zu", rec.nfields, ncolumns);
 		}
 		for (size_t i = 0; !row_err && i < rec.nfields; i++) {
 			char *cell = strdup(rec.fields[i]);
@@ -340,8 +341,8 @@ static int read_class(const char *csv, struct batch *b, int *fatal)
 				goto out;
 			}
 			b->cells[b->ncells++] = cell;
-			row_err = credential_claims_set(c, credential_claim_names[columns[i]], cell,
-							&d);
+			row_err =
+			    credential_claims_set(c, credential_claim_names[columns[i]], cell, &d);
 		}
 		if (!row_err)
 			row_err = credential_claims_check(c, &d);
@@ -451,8 +452,8 @@ static int issue_class(const struct cli_parsed *p, const struct institution *ins
 			if (report)
 				json_array_append_new(json_object_get(report, "issued"),
 						      json_pack("{s:i, s:s, s:s}", "line",
-								(int)pe->line, "id", pe->id,
-								"file", path));
+								(int)pe->line, "id", pe->id, "file",
+								path));
 		}
 		out_progress("writing", ++done, todo);
 	}
@@ -488,12 +489,12 @@ static int run(const struct cli_parsed *p)
 }
 
 const struct cli_cmd issuer_cmd_issue = {
-	.name = "issue",
-	.usage = NULL,
-	.summary = "sign credentials: one from options or --claims, or a class from --csv",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 0,
-	.max_pos = 0,
-	.run = run,
+    .name = "issue",
+    .usage = NULL,
+    .summary = "sign credentials: one from options or --claims, or a class from --csv",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 0,
+    .max_pos = 0,
+    .run = run,
 };

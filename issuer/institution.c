@@ -25,7 +25,8 @@ int institution_load(const struct cli_parsed *p, struct institution *inst)
 	if (err) {
 		out_error(path, &d);
 		if (err == SHOMEI_ERR_IO)
-			out_errorf(NULL, "no institution in %s: run 'issuer init' first", inst->dir);
+			out_errorf(NULL, "no institution in %s: run 'issuer init' first",
+				   inst->dir);
 		return err;
 	}
 	const char *name = json_string_value(json_object_get(j, "name"));

@@ -14,15 +14,14 @@
 enum {
 	ISSUER_EXIT_OK = 0,
 	ISSUER_EXIT_PARTIAL = 1, /* some rows or items were refused; the others were done */
-	ISSUER_EXIT_USAGE = 2,   /* wrong usage or unreadable input: nothing was done */
-	ISSUER_EXIT_FAILED = 4   /* the job could not be done (key, passphrase, disk) */
+	ISSUER_EXIT_USAGE = 2,	 /* wrong usage or unreadable input: nothing was done */
+	ISSUER_EXIT_FAILED = 4	 /* the job could not be done (key, passphrase, disk) */
 };
 
 extern const struct cli_cmd issuer_cmd_init;
 extern const struct cli_cmd issuer_cmd_issue;
 
-
-#define INSTITUTION_FILE "institution.json"
+#define INSTITUTION_FILE     "institution.json"
 #define INSTITUTION_KEY_FILE "issuer.key"
 #define INSTITUTION_NAME_MAX 512
 

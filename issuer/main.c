@@ -2,17 +2,17 @@
 #include "issuer.h"
 
 static const struct cli_cmd *const commands[] = {
-	&issuer_cmd_init,
-	&issuer_cmd_issue,
+    &issuer_cmd_init,
+    &issuer_cmd_issue,
 };
 
 static const struct prog program = {
-	.name = "issuer",
-	.summary = "Signs diploma and qualification credentials (W3C VC 2.0, eddsa-jcs-2022).",
-	.cmds = commands,
-	.ncmds = sizeof commands / sizeof commands[0],
-	.exit_usage = ISSUER_EXIT_USAGE,
-	.exit_failed = ISSUER_EXIT_FAILED,
+    .name = "issuer",
+    .summary = "Signs diploma and qualification credentials (W3C VC 2.0, eddsa-jcs-2022).",
+    .cmds = commands,
+    .ncmds = sizeof commands / sizeof commands[0],
+    .exit_usage = ISSUER_EXIT_USAGE,
+    .exit_failed = ISSUER_EXIT_FAILED,
 };
 
 int main(int argc, char **argv)

@@ -8,16 +8,15 @@
 #include <string.h>
 
 static const struct cli_opt opts[] = {
-	{"at", 0, CLI_VALUE, "TIME", "verify as of TIME (RFC 3339 or Unix seconds) instead of now",
-	 0},
-	{"json", 0, CLI_FLAG, NULL, "print the verdict as a JSON report", 0},
+    {"at", 0, CLI_VALUE, "TIME", "verify as of TIME (RFC 3339 or Unix seconds) instead of now", 0},
+    {"json", 0, CLI_FLAG, NULL, "print the verdict as a JSON report", 0},
 };
 
 static void print_claims(const struct verdict *v);
 
 static void print_human(const struct verdict *v)
 {
-	const char *headline = v->status == VERDICT_VALID       ? "VALID"
+	const char *headline = v->status == VERDICT_VALID	? "VALID"
 			       : v->status == VERDICT_UNTRUSTED ? "VALID PROOF, ISSUER NOT TRUSTED"
 								: "INVALID";
 	if (v->status == VERDICT_INVALID)
@@ -92,12 +91,12 @@ static int run(const struct cli_parsed *p)
 }
 
 const struct cli_cmd verifier_cmd_verify = {
-	.name = "verify",
-	.usage = "FILE|-",
-	.summary = "verify a credential and explain the verdict",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 1,
-	.max_pos = 1,
-	.run = run,
+    .name = "verify",
+    .usage = "FILE|-",
+    .summary = "verify a credential and explain the verdict",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run,
 };

@@ -5,9 +5,9 @@
 #include <stdio.h>
 
 static const struct cli_opt opts[] = {
-	{"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
-	{"out", 'o', CLI_VALUE, "FILE", "write to FILE instead of standard output", 0},
-	CLI_OPTS_PASSPHRASE,
+    {"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
+    {"out", 'o', CLI_VALUE, "FILE", "write to FILE instead of standard output", 0},
+    CLI_OPTS_PASSPHRASE,
 };
 
 static int run(const struct cli_parsed *p)
@@ -30,12 +30,12 @@ static int run(const struct cli_parsed *p)
 }
 
 const struct cli_cmd wallet_cmd_export = {
-	.name = "export",
-	.usage = "ID",
-	.summary = "write one credential exactly as it was imported",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 1,
-	.max_pos = 1,
-	.run = run,
+    .name = "export",
+    .usage = "ID",
+    .summary = "write one credential exactly as it was imported",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run,
 };

@@ -11,11 +11,11 @@
 #include <string.h>
 
 static const struct cli_opt opts[] = {
-	{"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
-	{"at", 0, CLI_VALUE, "TIME", "check validity as of TIME (RFC 3339 or Unix seconds)", 0},
-	{"any-holder", 0, CLI_FLAG, NULL, "accept a credential issued to another holder", 0},
-	CLI_OPTS_PASSPHRASE,
-	{"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
+    {"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
+    {"at", 0, CLI_VALUE, "TIME", "check validity as of TIME (RFC 3339 or Unix seconds)", 0},
+    {"any-holder", 0, CLI_FLAG, NULL, "accept a credential issued to another holder", 0},
+    CLI_OPTS_PASSPHRASE,
+    {"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
 };
 
 static int run(const struct cli_parsed *p)
@@ -57,8 +57,9 @@ static int run(const struct cli_parsed *p)
 	if (rc)
 		goto out;
 	if (!cli_given(p, "any-holder") && strcmp(verdict.subject, holder) != 0) {
-		out_errorf(subject, "refused: credentialSubject.id: issued to %s, not to this "
-				    "wallet's holder %s (--any-holder accepts it)",
+		out_errorf(subject,
+			   "refused: credentialSubject.id: issued to %s, not to this "
+			   "wallet's holder %s (--any-holder accepts it)",
 			   verdict.subject[0] ? verdict.subject : "nobody", holder);
 		rc = WALLET_EXIT_REFUSED;
 		goto out;
@@ -92,12 +93,12 @@ out:
 }
 
 const struct cli_cmd wallet_cmd_import = {
-	.name = "import",
-	.usage = "FILE|-",
-	.summary = "verify a credential and store it in the wallet",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 1,
-	.max_pos = 1,
-	.run = run,
+    .name = "import",
+    .usage = "FILE|-",
+    .summary = "verify a credential and store it in the wallet",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run,
 };

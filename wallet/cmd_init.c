@@ -10,11 +10,11 @@
 #include <string.h>
 
 static const struct cli_opt opts[] = {
-	{"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
-	{"kdf", 0, CLI_VALUE, "LEVEL",
-	 "passphrase hardening: interactive, moderate (default) or sensitive", 0},
-	CLI_OPTS_PASSPHRASE,
-	{"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
+    {"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
+    {"kdf", 0, CLI_VALUE, "LEVEL",
+     "passphrase hardening: interactive, moderate (default) or sensitive", 0},
+    CLI_OPTS_PASSPHRASE,
+    {"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
 };
 
 static int run(const struct cli_parsed *p)
@@ -99,12 +99,12 @@ out:
 }
 
 const struct cli_cmd wallet_cmd_init = {
-	.name = "init",
-	.usage = NULL,
-	.summary = "create an encrypted wallet with a new holder key; print its did:key",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 0,
-	.max_pos = 0,
-	.run = run,
+    .name = "init",
+    .usage = NULL,
+    .summary = "create an encrypted wallet with a new holder key; print its did:key",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 0,
+    .max_pos = 0,
+    .run = run,
 };

@@ -3,9 +3,9 @@
 #include <stdio.h>
 
 static const struct cli_opt opts[] = {
-	{"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
-	CLI_OPTS_PASSPHRASE,
-	{"json", 0, CLI_FLAG, NULL, "print the list as JSON", 0},
+    {"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
+    CLI_OPTS_PASSPHRASE,
+    {"json", 0, CLI_FLAG, NULL, "print the list as JSON", 0},
 };
 
 static const char *str(const json_t *j, const char *path1, const char *path2)
@@ -52,12 +52,12 @@ static int run(const struct cli_parsed *p)
 }
 
 const struct cli_cmd wallet_cmd_list = {
-	.name = "list",
-	.usage = NULL,
-	.summary = "list the credentials in the wallet",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 0,
-	.max_pos = 0,
-	.run = run,
+    .name = "list",
+    .usage = NULL,
+    .summary = "list the credentials in the wallet",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 0,
+    .max_pos = 0,
+    .run = run,
 };

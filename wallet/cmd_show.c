@@ -4,9 +4,9 @@
 #include <stdlib.h>
 
 static const struct cli_opt opts[] = {
-	{"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
-	CLI_OPTS_PASSPHRASE,
-	{"json", 0, CLI_FLAG, NULL, "print the whole credential as JSON", 0},
+    {"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
+    CLI_OPTS_PASSPHRASE,
+    {"json", 0, CLI_FLAG, NULL, "print the whole credential as JSON", 0},
 };
 
 static void line(const char *label, const json_t *v)
@@ -48,12 +48,12 @@ static int run(const struct cli_parsed *p)
 }
 
 const struct cli_cmd wallet_cmd_show = {
-	.name = "show",
-	.usage = "ID",
-	.summary = "show one credential (ID: its urn:uuid, or a unique start of the uuid)",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 1,
-	.max_pos = 1,
-	.run = run,
+    .name = "show",
+    .usage = "ID",
+    .summary = "show one credential (ID: its urn:uuid, or a unique start of the uuid)",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run,
 };

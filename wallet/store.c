@@ -87,7 +87,8 @@ struct collect {
 static int collect_item(void *ctx, const char *name, const unsigned char *data, size_t len)
 {
 	struct collect *c = ctx;
-	if (strncmp(name, WALLET_ITEM_CREDENTIAL_PREFIX, strlen(WALLET_ITEM_CREDENTIAL_PREFIX)) != 0)
+	if (strncmp(name, WALLET_ITEM_CREDENTIAL_PREFIX, strlen(WALLET_ITEM_CREDENTIAL_PREFIX)) !=
+	    0)
 		return 0;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;

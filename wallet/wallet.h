@@ -13,12 +13,12 @@
 enum {
 	WALLET_EXIT_OK = 0,
 	WALLET_EXIT_REFUSED = 1, /* invalid credential, duplicate, no such credential */
-	WALLET_EXIT_USAGE = 2,   /* wrong usage or unreadable input */
-	WALLET_EXIT_FAILED = 4   /* wrong passphrase, damaged wallet, disk */
+	WALLET_EXIT_USAGE = 2,	 /* wrong usage or unreadable input */
+	WALLET_EXIT_FAILED = 4	 /* wrong passphrase, damaged wallet, disk */
 };
 
 /* Vault item names. */
-#define WALLET_ITEM_HOLDER_KEY "holder:key"
+#define WALLET_ITEM_HOLDER_KEY	      "holder:key"
 #define WALLET_ITEM_CREDENTIAL_PREFIX "credential:"
 
 extern const struct cli_cmd wallet_cmd_init;
@@ -26,7 +26,6 @@ extern const struct cli_cmd wallet_cmd_import;
 extern const struct cli_cmd wallet_cmd_list;
 extern const struct cli_cmd wallet_cmd_show;
 extern const struct cli_cmd wallet_cmd_export;
-
 
 /* The wallet folder from --wallet, $SHOMEI_WALLET or the default. */
 int wallet_dir(const struct cli_parsed *p, char *out, size_t cap);
@@ -40,8 +39,8 @@ int wallet_holder_did(struct vault *v, char *out, size_t cap);
 
 /* One stored credential, parsed. */
 struct wallet_entry {
-	char *name;   /* vault item name */
-	char *text;   /* the credential exactly as imported */
+	char *name; /* vault item name */
+	char *text; /* the credential exactly as imported */
 	size_t len;
 	json_t *json; /* parsed */
 };

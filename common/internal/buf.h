@@ -28,7 +28,7 @@ int buf_append(struct buf *b, const void *p, size_t n) __attribute__((warn_unuse
 int buf_putc(struct buf *b, char c) __attribute__((warn_unused_result));
 int buf_puts(struct buf *b, const char *s) __attribute__((warn_unused_result));
 int buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3), warn_unused_result));
+    __attribute__((format(printf, 2, 3), warn_unused_result));
 
 /* Returns the data (malloc'd, NUL-terminated; "" for an empty buffer, or NULL
  * when that allocation fails) and leaves b empty. *len gets the length if

@@ -19,7 +19,7 @@ struct prog {
 	const char *summary; /* one line for --help */
 	const struct cli_cmd *const *cmds;
 	size_t ncmds;
-	int exit_usage;  /* exit code for wrong usage */
+	int exit_usage;	 /* exit code for wrong usage */
 	int exit_failed; /* exit code when the program cannot start or write */
 };
 

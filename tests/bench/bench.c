@@ -18,7 +18,7 @@
 #include <time.h>
 
 #define ROUND_SECONDS 0.3
-#define ROUNDS 9
+#define ROUNDS	      9
 
 static double now_s(void)
 {
@@ -125,8 +125,8 @@ static void op_verify(void *p)
 	static struct verdict v;
 	json_t *doc = NULL;
 	struct verdict_options o = {.at = 1800000000};
-	if (jsonin_parse(c->text, c->len, &doc, NULL) != 0 || verdict_credential(doc, &o, &v) != 0 ||
-	    v.status != VERDICT_VALID)
+	if (jsonin_parse(c->text, c->len, &doc, NULL) != 0 ||
+	    verdict_credential(doc, &o, &v) != 0 || v.status != VERDICT_VALID)
 		c->failed = 1;
 	json_decref(doc);
 }
@@ -146,14 +146,14 @@ int main(void)
 	randombytes_buf(c.msg, sizeof c.msg);
 	c.iss = (struct credential_issuer){.did = did, .name = "東都工業大学"};
 	c.claims = (struct credential_claims){
-		.holder = holder_did,
-		.name = "山田 太郎",
-		.student_id = "S2022-0001",
-		.birth_date = "2003-04-02",
-		.achievement_type = "BachelorDegree",
-		.degree = "学士（工学）",
-		.field_of_study = "情報工学",
-		.conferral_date = "2026-03-25",
+	    .holder = holder_did,
+	    .name = "山田 太郎",
+	    .student_id = "S2022-0001",
+	    .birth_date = "2003-04-02",
+	    .achievement_type = "BachelorDegree",
+	    .degree = "学士（工学）",
+	    .field_of_study = "情報工学",
+	    .conferral_date = "2026-03-25",
 	};
 	struct dataint_proof_options po = {.verification_method = c.vm,
 					   .created = "2026-03-25T00:00:00Z"};
@@ -177,8 +177,8 @@ int main(void)
 	printf("%-46s %12s %8s %8s\n", "operation", "per second", "ratio", "target");
 	printf("%-46s %12.0f %8s %8s\n", "raw Ed25519 sign (libsodium, 64 bytes)", sign.base,
 	       "1.00", "");
-	printf("%-46s %12.0f %8.2f %8s\n", "issue a diploma (build, JCS, sign, serialize)",
-	       sign.op, sign.ratio, ">= 0.60");
+	printf("%-46s %12.0f %8.2f %8s\n", "issue a diploma (build, JCS, sign, serialize)", sign.op,
+	       sign.ratio, ">= 0.60");
 	printf("%-46s %12.0f %8s %8s\n", "raw Ed25519 verify (libsodium, 64 bytes)", verify.base,
 	       "1.00", "");
 	printf("%-46s %12.0f %8.2f %8s\n", "verify a diploma (parse, JCS, verify, verdict)",

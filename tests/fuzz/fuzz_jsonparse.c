@@ -58,8 +58,7 @@ static int depth_of(const json_t *v)
 	if (json_is_array(v)) {
 		size_t i;
 		json_t *e;
-		json_array_foreach((json_t *)v, i, e)
-		{
+		json_array_foreach ((json_t *)v, i, e) {
 			int d = depth_of(e);
 			deepest = d > deepest ? d : deepest;
 		}
@@ -68,8 +67,7 @@ static int depth_of(const json_t *v)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *e;
-		json_object_foreach((json_t *)v, k, e)
-		{
+		json_object_foreach ((json_t *)v, k, e) {
 			int d = depth_of(e);
 			deepest = d > deepest ? d : deepest;
 		}

@@ -14,8 +14,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const genuine[] = {
-	"z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMWS93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aX",
-	"zn6PvbVCFSmFcuRNbN2iaPMcdLDaRmToftoT4f2YUVxrxtHLk2ULzwAemni6D2khnWt3hJBYcuZ6BnMs5m1gYPCq",
+    "z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMWS93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aX",
+    "zn6PvbVCFSmFcuRNbN2iaPMcdLDaRmToftoT4f2YUVxrxtHLk2ULzwAemni6D2khnWt3hJBYcuZ6BnMs5m1gYPCq",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -49,12 +49,12 @@ struct world {
 static int round_trip(struct world *w)
 {
 	struct credential_claims c = {
-		.holder = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
-		.name = "山田 太郎",
-		.achievement_type = "BachelorDegree",
-		.degree = "学士（工学）",
-		.field_of_study = "情報工学",
-		.conferral_date = "2026-03-25",
+	    .holder = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+	    .name = "山田 太郎",
+	    .achievement_type = "BachelorDegree",
+	    .degree = "学士（工学）",
+	    .field_of_study = "情報工学",
+	    .conferral_date = "2026-03-25",
 	};
 	struct credential_issuer iss = {.did = w->did, .name = "東都工業大学"};
 	struct dataint_proof_options po = {.verification_method = w->vm,
@@ -127,7 +127,7 @@ int main(void)
 	if (shomei_init() != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_allocation_fails_cleanly),
+	    cmocka_unit_test(test_every_allocation_fails_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,22 +18,22 @@ static int run_nothing(const struct cli_parsed *p)
 }
 
 static const struct cli_opt opts[] = {
-	{"out", 'o', CLI_VALUE, "FILE", "write to FILE", 0},
-	{"json", 0, CLI_FLAG, NULL, "print JSON", 0},
-	{"csv", 0, CLI_VALUE, "FILE", "a class", 1},
-	{"claims", 'c', CLI_VALUE, "FILE", "one credential", 1},
-	CLI_OPTS_PASSPHRASE,
+    {"out", 'o', CLI_VALUE, "FILE", "write to FILE", 0},
+    {"json", 0, CLI_FLAG, NULL, "print JSON", 0},
+    {"csv", 0, CLI_VALUE, "FILE", "a class", 1},
+    {"claims", 'c', CLI_VALUE, "FILE", "one credential", 1},
+    CLI_OPTS_PASSPHRASE,
 };
 
 static const struct cli_cmd cmd = {
-	.name = "issue",
-	.usage = "FILE|-",
-	.summary = "sign things",
-	.opts = opts,
-	.nopts = sizeof opts / sizeof opts[0],
-	.min_pos = 1,
-	.max_pos = 1,
-	.run = run_nothing,
+    .name = "issue",
+    .usage = "FILE|-",
+    .summary = "sign things",
+    .opts = opts,
+    .nopts = sizeof opts / sizeof opts[0],
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run_nothing,
 };
 
 static int parse(struct cli_parsed *p, struct shomei_diag *d, int argc, ...)
@@ -148,7 +148,8 @@ static void test_passphrase_source(void **state)
 	assert_int_equal(src.kind, PASSPHRASE_TTY);
 
 	char dir[256];
-	assert_int_equal(cli_state_dir("/x/y", "SHOMEI_TEST_DIR", "wallet", dir, sizeof dir, &d), 0);
+	assert_int_equal(cli_state_dir("/x/y", "SHOMEI_TEST_DIR", "wallet", dir, sizeof dir, &d),
+			 0);
 	assert_string_equal(dir, "/x/y");
 	setenv("SHOMEI_TEST_DIR", "/env/dir", 1);
 	assert_int_equal(cli_state_dir(NULL, "SHOMEI_TEST_DIR", "wallet", dir, sizeof dir, &d), 0);
@@ -162,10 +163,10 @@ static void test_passphrase_source(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_help_lists_every_option),
-		cmocka_unit_test(test_passphrase_source),
+	    cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_help_lists_every_option),
+	    cmocka_unit_test(test_passphrase_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,14 +19,14 @@
 static struct credential_claims good(void)
 {
 	return (struct credential_claims){
-		.holder = HOLDER,
-		.name = "山田 太郎",
-		.student_id = "S2022-0001",
-		.birth_date = "2003-04-02",
-		.achievement_type = "BachelorDegree",
-		.degree = "学士（工学）",
-		.field_of_study = "情報工学",
-		.conferral_date = "2026-03-25",
+	    .holder = HOLDER,
+	    .name = "山田 太郎",
+	    .student_id = "S2022-0001",
+	    .birth_date = "2003-04-02",
+	    .achievement_type = "BachelorDegree",
+	    .degree = "学士（工学）",
+	    .field_of_study = "情報工学",
+	    .conferral_date = "2026-03-25",
 	};
 }
 
@@ -115,17 +115,17 @@ static void test_claim_checks(void **state)
 {
 	(void)state;
 	static const struct bad_claim cases[] = {
-		{"holder", NULL, "missing"},
-		{"holder", "did:web:example.com", "not a did:key"},
-		{"name", NULL, "missing"},
-		{"name", "tab\there", "control character"},
-		{"achievementType", "PhD", "Open Badges"},
-		{"degree", NULL, "missing"},
-		{"conferralDate", "2026-02-30", ""},
-		{"conferralDate", "25/03/2026", ""},
-		{"birthDate", "2003-13-01", ""},
-		{"validFrom", "2026-03-25", ""},
-		{"validUntil", "2020-01-01T00:00:00Z", "before validFrom"},
+	    {"holder", NULL, "missing"},
+	    {"holder", "did:web:example.com", "not a did:key"},
+	    {"name", NULL, "missing"},
+	    {"name", "tab\there", "control character"},
+	    {"achievementType", "PhD", "Open Badges"},
+	    {"degree", NULL, "missing"},
+	    {"conferralDate", "2026-02-30", ""},
+	    {"conferralDate", "25/03/2026", ""},
+	    {"birthDate", "2003-13-01", ""},
+	    {"validFrom", "2026-03-25", ""},
+	    {"validUntil", "2020-01-01T00:00:00Z", "before validFrom"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct credential_claims c = good();
@@ -183,42 +183,42 @@ static void test_vc2_checks(void **state)
 		const char *json;
 		const char *where;
 	} cases[] = {
-		{"[]", ""},
-		{"{}", "@context"},
-		{"{\"@context\": \"https://www.w3.org/ns/credentials/v2\"}", "@context"},
-		{"{\"@context\": [\"https://www.w3.org/2018/credentials/v1\"]}", "@context[0]"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\", 7]}", "@context[1]"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], \"type\": [\"X\"]}",
-		 "type"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], \"id\": \"nope\", "
-		 "\"type\": [\"VerifiableCredential\"]}",
-		 "id"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
-		 "\"type\": [\"VerifiableCredential\"]}",
-		 "issuer"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
-		 "\"type\": \"VerifiableCredential\", \"issuer\": {\"name\": \"x\"}}",
-		 "issuer"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
-		 "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\"}",
-		 "credentialSubject"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
-		 "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
-		 "\"credentialSubject\": []}",
-		 "credentialSubject"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
-		 "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
-		 "\"credentialSubject\": [{}, 3]}",
-		 "credentialSubject[1]"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
-		 "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
-		 "\"credentialSubject\": {}, \"validFrom\": \"2026-01-01\"}",
-		 "validFrom"},
-		{"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
-		 "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
-		 "\"credentialSubject\": {}, \"validFrom\": \"2026-01-01T00:00:00Z\", "
-		 "\"validUntil\": \"2025-01-01T00:00:00Z\"}",
-		 "validUntil"},
+	    {"[]", ""},
+	    {"{}", "@context"},
+	    {"{\"@context\": \"https://www.w3.org/ns/credentials/v2\"}", "@context"},
+	    {"{\"@context\": [\"https://www.w3.org/2018/credentials/v1\"]}", "@context[0]"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\", 7]}", "@context[1]"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], \"type\": [\"X\"]}",
+	     "type"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], \"id\": \"nope\", "
+	     "\"type\": [\"VerifiableCredential\"]}",
+	     "id"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
+	     "\"type\": [\"VerifiableCredential\"]}",
+	     "issuer"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
+	     "\"type\": \"VerifiableCredential\", \"issuer\": {\"name\": \"x\"}}",
+	     "issuer"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
+	     "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\"}",
+	     "credentialSubject"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
+	     "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
+	     "\"credentialSubject\": []}",
+	     "credentialSubject"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
+	     "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
+	     "\"credentialSubject\": [{}, 3]}",
+	     "credentialSubject[1]"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
+	     "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
+	     "\"credentialSubject\": {}, \"validFrom\": \"2026-01-01\"}",
+	     "validFrom"},
+	    {"{\"@context\": [\"https://www.w3.org/ns/credentials/v2\"], "
+	     "\"type\": \"VerifiableCredential\", \"issuer\": \"https://x.example\", "
+	     "\"credentialSubject\": {}, \"validFrom\": \"2026-01-01T00:00:00Z\", "
+	     "\"validUntil\": \"2025-01-01T00:00:00Z\"}",
+	     "validUntil"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *j = NULL;
@@ -255,11 +255,11 @@ int main(void)
 	if (shomei_init() != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_build_shape),
-		cmocka_unit_test(test_ids_are_random_and_given_ids_kept),
-		cmocka_unit_test(test_claim_checks),
-		cmocka_unit_test(test_claims_from_json),
-		cmocka_unit_test(test_vc2_checks),
+	    cmocka_unit_test(test_build_shape),
+	    cmocka_unit_test(test_ids_are_random_and_given_ids_kept),
+	    cmocka_unit_test(test_claim_checks),
+	    cmocka_unit_test(test_claims_from_json),
+	    cmocka_unit_test(test_vc2_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

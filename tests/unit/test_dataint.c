@@ -114,8 +114,8 @@ static void test_sign_gives_the_signed_vector(void **state)
 	json_t *kp = tu_load_json_vector(V "keyPair.decoded.json");
 	struct ed25519_key *k = vector_key();
 	struct dataint_proof_options o = {
-		.verification_method = json_string_value(json_object_get(kp, "verificationMethod")),
-		.created = "2023-02-24T23:36:38Z",
+	    .verification_method = json_string_value(json_object_get(kp, "verificationMethod")),
+	    .created = "2023-02-24T23:36:38Z",
 	};
 	struct shomei_diag d;
 	assert_int_equal(dataint_sign(doc, k, &o, &d), 0);
@@ -125,8 +125,8 @@ static void test_sign_gives_the_signed_vector(void **state)
 	/* A verification method that is not the signing key is refused. */
 	json_t *doc2 = load(V "unsigned.json");
 	struct dataint_proof_options other = {
-		.verification_method = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#"
-				       "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+	    .verification_method = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#"
+				   "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
 	};
 	assert_int_equal(dataint_sign(doc2, k, &other, &d), SHOMEI_ERR_USAGE);
 	assert_null(json_object_get(doc2, "proof"));
@@ -158,8 +158,7 @@ static void test_verify_vector(void **state)
 
 /* Replaces member `key` of the proof (or of the document when in_proof is 0) and
  * expects verification to fail with `err` and the diag's where. */
-static void expect_refusal(const char *key, json_t *value, int in_proof, int err,
-			   const char *where)
+static void expect_refusal(const char *key, json_t *value, int in_proof, int err, const char *where)
 {
 	json_t *doc = load(V "signedJCS.json");
 	json_t *target = in_proof ? json_object_get(doc, "proof") : doc;
@@ -252,10 +251,12 @@ static void test_every_byte_of_the_signature_matters(void **state)
 		for (int bit = 0; bit < 8; bit += 3) {
 			sig[i] ^= (unsigned char)(1u << bit);
 			char mb[128];
-			assert_int_equal(multibase_base58btc_encode(sig, sizeof sig, mb, sizeof mb), 0);
+			assert_int_equal(multibase_base58btc_encode(sig, sizeof sig, mb, sizeof mb),
+					 0);
 			json_object_set_new(proof, "proofValue", json_string(mb));
 			struct dataint_verified out;
-			assert_int_equal(dataint_verify(doc, NULL, &out, NULL), SHOMEI_ERR_SIGNATURE);
+			assert_int_equal(dataint_verify(doc, NULL, &out, NULL),
+					 SHOMEI_ERR_SIGNATURE);
 			sig[i] ^= (unsigned char)(1u << bit);
 		}
 	}
@@ -271,13 +272,13 @@ static void test_signer_matches_sign(void **state)
 	json_t *kp = tu_load_json_vector(V "keyPair.decoded.json");
 	struct ed25519_key *k = vector_key();
 	struct dataint_proof_options o = {
-		.verification_method = json_string_value(json_object_get(kp, "verificationMethod")),
-		.created = "2023-02-24T23:36:38Z",
+	    .verification_method = json_string_value(json_object_get(kp, "verificationMethod")),
+	    .created = "2023-02-24T23:36:38Z",
 	};
 	json_t *doc = load(V "unsigned.json");
 	struct dataint_signer signer;
-	assert_int_equal(dataint_signer_init(&signer, k, &o, json_object_get(doc, "@context"), NULL),
-			 0);
+	assert_int_equal(
+	    dataint_signer_init(&signer, k, &o, json_object_get(doc, "@context"), NULL), 0);
 	static const char *const extra[] = {NULL, "a", "zzz", "proofa", "proo"};
 	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
 		json_t *d1 = json_deep_copy(doc);
@@ -293,7 +294,8 @@ static void test_signer_matches_sign(void **state)
 		size_t want_len = 0;
 		assert_int_equal(jcs_serialize(d2, &want, &want_len, NULL), 0);
 		if (len != want_len || memcmp(text, want, len) != 0)
-			fail_msg("extra %s:\n got %s\nwant %s", extra[i] ? extra[i] : "-", text, want);
+			fail_msg("extra %s:\n got %s\nwant %s", extra[i] ? extra[i] : "-", text,
+				 want);
 		json_t *parsed = NULL;
 		assert_int_equal(jsonin_parse(text, len, &parsed, NULL), 0);
 		struct dataint_verified v;
@@ -337,12 +339,12 @@ int main(void)
 	if (shomei_init() != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_canonical_forms_and_hashes),
-		cmocka_unit_test(test_sign_gives_the_signed_vector),
-		cmocka_unit_test(test_verify_vector),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_every_byte_of_the_signature_matters),
-		cmocka_unit_test(test_signer_matches_sign),
+	    cmocka_unit_test(test_canonical_forms_and_hashes),
+	    cmocka_unit_test(test_sign_gives_the_signed_vector),
+	    cmocka_unit_test(test_verify_vector),
+	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_every_byte_of_the_signature_matters),
+	    cmocka_unit_test(test_signer_matches_sign),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

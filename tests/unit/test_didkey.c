@@ -124,8 +124,7 @@ static void test_did_key_valid(void **state)
 	assert_int_equal(json_array_size(valid), 10);
 	size_t i;
 	json_t *v;
-	json_array_foreach(valid, i, v)
-	{
+	json_array_foreach (valid, i, v) {
 		const char *label = str_field(v, "label");
 		const char *did = str_field(v, "did");
 		const char *vm = str_field(v, "verification_method_id");
@@ -247,8 +246,7 @@ static void test_did_key_invalid(void **state)
 	assert_int_equal(json_array_size(invalid), 9);
 	size_t i;
 	json_t *v;
-	json_array_foreach(invalid, i, v)
-	{
+	json_array_foreach (invalid, i, v) {
 		str_field(v, "reason");
 		expect_refused_did(str_field(v, "input"));
 	}
@@ -300,8 +298,7 @@ static void test_multi_key_pairs(void **state)
 	assert_int_equal(json_object_size(root), 4);
 	const char *name;
 	json_t *kp;
-	json_object_foreach(root, name, kp)
-	{
+	json_object_foreach (root, name, kp) {
 		const char *pub_mb = str_field(kp, "publicKeyMultibase");
 		const char *priv_mb = str_field(kp, "privateKeyMultibase");
 		unsigned char pk[32];

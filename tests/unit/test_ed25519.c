@@ -52,8 +52,7 @@ static void test_rfc8032_vectors(void **state)
 	assert_int_equal(json_array_size(vectors), 5);
 	size_t i;
 	json_t *v;
-	json_array_foreach(vectors, i, v)
-	{
+	json_array_foreach (vectors, i, v) {
 		const char *name = str_field(v, "name");
 		unsigned char seed[ED25519_SEED_BYTES], pk[ED25519_PUBLIC_BYTES];
 		unsigned char want_sig[ED25519_SIG_BYTES], sig[ED25519_SIG_BYTES];

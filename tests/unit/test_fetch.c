@@ -102,8 +102,9 @@ static void check_base(const char *base)
 	assert_string_equal(d.where, "tile/0/000");
 	assert_int_equal(fetcher_get(f, "checkpoint", 10, &data, &len, &d), SHOMEI_ERR_LIMIT);
 	assert_null(data);
-	static const char *const bad[] = {"../etc/passwd", "/checkpoint", "tile/../checkpoint",
-					  "tile//0", "a b", "tile/", "", "?x=1", "%2e%2e/x"};
+	static const char *const bad[] = {
+	    "../etc/passwd", "/checkpoint", "tile/../checkpoint", "tile//0", "a b", "tile/", "",
+	    "?x=1",	     "%2e%2e/x"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(fetcher_get(f, bad[i], 1024, &data, &len, &d), SHOMEI_ERR_USAGE);
 	fetcher_free(f);
@@ -146,8 +147,8 @@ int main(void)
 	if (shomei_init() != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_http),
-		cmocka_unit_test(test_folder),
+	    cmocka_unit_test(test_http),
+	    cmocka_unit_test(test_folder),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

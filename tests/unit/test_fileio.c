@@ -115,9 +115,9 @@ static void test_diag(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_write_read),
-		cmocka_unit_test(test_symlink_target_not_followed_for_temp),
-		cmocka_unit_test(test_diag),
+	    cmocka_unit_test(test_write_read),
+	    cmocka_unit_test(test_symlink_target_not_followed_for_temp),
+	    cmocka_unit_test(test_diag),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,8 +140,7 @@ static void test_appendix_b(void **state)
 	assert_int_equal(json_array_size(samples), 26);
 	size_t i, must_fail = 0;
 	json_t *s;
-	json_array_foreach(samples, i, s)
-	{
+	json_array_foreach (samples, i, s) {
 		double x = from_bits(json_string_value(json_object_get(s, "ieee754_hex")));
 		char got[JCS_NUMBER_BYTES];
 		int err = jcs_number(x, got);
@@ -174,8 +173,7 @@ static void test_tricky_numbers(void **state)
 	json_t *v = tu_load_json_vector("rfc8785/numbers-tricky.json");
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(v, "cases"), i, c)
-	{
+	json_array_foreach (json_object_get(v, "cases"), i, c) {
 		const char *input = json_string_value(json_object_get(c, "input"));
 		char doc[256];
 		snprintf(doc, sizeof doc, "[%s]", input);
@@ -191,8 +189,7 @@ static void test_tricky_numbers(void **state)
 		json_decref(j);
 	}
 	assert_int_equal(i, 52);
-	json_array_foreach(json_object_get(v, "must_fail"), i, c)
-	{
+	json_array_foreach (json_object_get(v, "must_fail"), i, c) {
 		const char *input = json_string_value(json_object_get(c, "input"));
 		char doc[256];
 		snprintf(doc, sizeof doc, "{\"n\":%s}", input);
@@ -214,8 +211,7 @@ static void test_tricky_strings(void **state)
 	json_t *v = tu_load_json_vector("rfc8785/strings-tricky.json");
 	size_t i, with_nul = 0;
 	json_t *c;
-	json_array_foreach(json_object_get(v, "cases"), i, c)
-	{
+	json_array_foreach (json_object_get(v, "cases"), i, c) {
 		const char *input = json_string_value(json_object_get(c, "input"));
 		char doc[256];
 		snprintf(doc, sizeof doc, "[%s]", input);
@@ -254,8 +250,7 @@ static void test_tricky_strings(void **state)
 	}
 	assert_int_equal(i, 14);
 	assert_int_equal(with_nul, 1);
-	json_array_foreach(json_object_get(v, "must_fail"), i, c)
-	{
+	json_array_foreach (json_object_get(v, "must_fail"), i, c) {
 		const char *input = json_string_value(json_object_get(c, "input"));
 		char doc[256];
 		snprintf(doc, sizeof doc, "[%s]", input);
@@ -289,8 +284,7 @@ static void test_sorting_sample(void **state)
 	const char *p = out;
 	size_t i;
 	json_t *name;
-	json_array_foreach(json_object_get(v, "expected_value_order"), i, name)
-	{
+	json_array_foreach (json_object_get(v, "expected_value_order"), i, name) {
 		const char *at = strstr(p, json_string_value(name));
 		if (!at)
 			fail_msg("%s out of order", json_string_value(name));
@@ -534,8 +528,7 @@ static void check_member_order(const json_t *obj)
 	const char *key, *prev = NULL;
 	size_t key_len, prev_len = 0;
 	json_t *value;
-	json_object_keylen_foreach(back, key, key_len, value)
-	{
+	json_object_keylen_foreach (back, key, key_len, value) {
 		if (prev && !utf16_less(prev, prev_len, key, key_len))
 			fail_msg("member order: '%s' before '%s'", prev, key);
 		prev = key;

@@ -63,8 +63,7 @@ static void test_numbers_are_doubles(void **state)
 	assert_int_equal(jsonin_parse(text, strlen(text), &j, &d), 0);
 	size_t i;
 	json_t *v;
-	json_array_foreach(j, i, v)
-	{
+	json_array_foreach (j, i, v) {
 		assert_true(json_is_real(v)); /* JSON_DECODE_INT_AS_REAL */
 	}
 	assert_true(json_real_value(json_array_get(j, 1)) == 0.0);
@@ -209,8 +208,7 @@ static void test_strings(void **state)
 	json_t *v = tu_load_json_vector("rfc8785/strings-tricky.json");
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(v, "must_fail"), i, c)
-	{
+	json_array_foreach (json_object_get(v, "must_fail"), i, c) {
 		const char *input = json_string_value(json_object_get(c, "input"));
 		char doc[256];
 		snprintf(doc, sizeof doc, input[0] == '{' ? "%s" : "[%s]", input);

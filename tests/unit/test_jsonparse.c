@@ -381,8 +381,7 @@ static void test_numbers_tricky(void **state)
 	json_t *v = tu_load_json_vector("rfc8785/numbers-tricky.json");
 	size_t i;
 	json_t *c;
-	json_array_foreach(json_object_get(v, "cases"), i, c)
-	{
+	json_array_foreach (json_object_get(v, "cases"), i, c) {
 		const char *input = json_string_value(json_object_get(c, "input"));
 		char doc[256];
 		snprintf(doc, sizeof doc, "[%s]", input);
@@ -391,8 +390,7 @@ static void test_numbers_tricky(void **state)
 			fail_msg("%s parsed to the wrong double", input);
 	}
 	assert_int_equal(i, 52);
-	json_array_foreach(json_object_get(v, "must_fail"), i, c)
-	{
+	json_array_foreach (json_object_get(v, "must_fail"), i, c) {
 		const char *input = json_string_value(json_object_get(c, "input"));
 		char doc[256];
 		snprintf(doc, sizeof doc, "[%s]", input);

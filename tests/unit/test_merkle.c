@@ -714,8 +714,7 @@ static void test_tree300(void **state)
 	const char *key;
 	json_t *val;
 	size_t n = 0;
-	json_object_foreach(by_size, key, val)
-	{
+	json_object_foreach (by_size, key, val) {
 		uint64_t size = strtoull(key, NULL, 10);
 		unsigned char want[H], got[H];
 		assert_int_equal(b64_hash(json_string_value(val), want), H);

@@ -333,8 +333,7 @@ static void test_tree300(void **state)
 	/* Roots and proofs served from tiles alone. */
 	const char *key;
 	json_t *val;
-	json_object_foreach(json_object_get(t300, "root_b64_by_size"), key, val)
-	{
+	json_object_foreach (json_object_get(t300, "root_b64_by_size"), key, val) {
 		unsigned char root[H], want[H];
 		t->size = strtoull(key, NULL, 10);
 		b64_hash(json_string_value(val), want);

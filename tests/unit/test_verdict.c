@@ -25,12 +25,12 @@ struct fixture {
 static json_t *diploma(struct fixture *f, const char *valid_until)
 {
 	struct credential_claims c = {
-		.holder = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
-		.name = "山田 太郎",
-		.achievement_type = "MasterDegree",
-		.degree = "修士（工学）",
-		.conferral_date = "2026-03-25",
-		.valid_until = valid_until,
+	    .holder = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+	    .name = "山田 太郎",
+	    .achievement_type = "MasterDegree",
+	    .degree = "修士（工学）",
+	    .conferral_date = "2026-03-25",
+	    .valid_until = valid_until,
 	};
 	struct credential_issuer iss = {.did = f->did, .name = "東都工業大学"};
 	json_t *vc = NULL;
@@ -167,9 +167,9 @@ int main(void)
 	if (shomei_init() != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_time, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tampered_and_foreign, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_time, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tampered_and_foreign, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
