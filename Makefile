@@ -64,6 +64,10 @@ TEST_SUPPORT_SRC := $(filter-out $(TEST_SRC),$(sort $(wildcard tests/unit/*.c)))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BINS := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# tests/tools/: fixture makers the end-to-end scripts run (not installed).
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
@@ -107,7 +111,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(PKG_LIBS) $(TEST_LIBS) -lm
 
-tests-build: $(LIB) $(PROGRAM_BINS) $(TEST_BINS)
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) -lm
+
+tests-build: $(LIB) $(PROGRAM_BINS) $(TEST_BINS) $(TOOL_BINS)
 
 # The fuzz harnesses are built with clang's libFuzzer against the library sources.
 FUZZ_FLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \

@@ -3,6 +3,9 @@
 
 static const struct cli_cmd *const commands[] = {
     &verifier_cmd_verify,
+    &verifier_cmd_ledger_sync,
+    &verifier_cmd_ledger_verify,
+    &verifier_cmd_ledger_status,
 };
 
 static const struct prog program = {

@@ -17,5 +17,8 @@ enum {
 };
 
 extern const struct cli_cmd verifier_cmd_verify;
+extern const struct cli_cmd verifier_cmd_ledger_sync;
+extern const struct cli_cmd verifier_cmd_ledger_verify;
+extern const struct cli_cmd verifier_cmd_ledger_status;
 
 #endif

@@ -7,17 +7,18 @@ for prog in issuer wallet verifier; do
 	man="docs/man/$prog.1"
 	# man source writes "-" as "\-": compare without the backslashes.
 	plain=$(sed 's/\\-/-/g; s/\\e/\\/g' "$man")
-	cmds=$("$BIN/$prog" --help | sed -n 's/^  \([a-z][a-z ]*[a-z]\)  .*/\1/p')
-	[ -n "$cmds" ] || not_ok "$prog --help lists no commands"
-	for cmd in $cmds; do
+	"$BIN/$prog" --help | sed -n 's/^  \([a-z][a-z ]*[a-z]\)  .*/\1/p' >"$T/cmds"
+	[ -s "$T/cmds" ] || not_ok "$prog --help lists no commands"
+	while IFS= read -r cmd; do
 		printf '%s\n' "$plain" | grep -q "^\.B $prog $cmd\|^\.B $cmd\$\|$prog $cmd" &&
 			ok "$man documents '$prog $cmd'" || not_ok "$man lacks the command '$cmd'"
+		# shellcheck disable=SC2086 # a two-word command is two arguments
 		for opt in $("$BIN/$prog" $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 			[ "$opt" = "--help" ] && continue
 			printf '%s\n' "$plain" | grep -q -- "$opt" ||
 				not_ok "$man lacks $opt of '$prog $cmd'"
 		done
-	done
+	done <"$T/cmds"
 	for code in 0 1 2; do
 		printf '%s\n' "$plain" | sed -n '/^\.SH EXIT STATUS/,/^\.SH/p' | grep -q "^\.B $code\$" ||
 			not_ok "$man lacks exit code $code"
