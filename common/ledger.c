@@ -119,8 +119,8 @@ static int mkdirs_durable(char *path, struct shomei_diag *d)
 	}
 }
 
-static int write_rel(const struct ledger *l, const char *rel, const void *data, size_t len,
-		     int how, struct shomei_diag *d)
+static int write_rel(const struct ledger *l, const char *rel, const void *data, size_t len, int how,
+		     struct shomei_diag *d)
 {
 	char path[PATH_MAX];
 	int e = join(l, rel, path, d);
@@ -185,7 +185,8 @@ static int read_json(struct ledger *l, struct shomei_diag *d)
 		goto out;
 	}
 	if (strlen(origin) > LEDGER_ORIGIN_MAX || !note_name_valid(origin, strlen(origin))) {
-		e = diag_set(d, SHOMEI_ERR_INVALID, "ledger.json", "origin is not a valid key name");
+		e = diag_set(d, SHOMEI_ERR_INVALID, "ledger.json",
+			     "origin is not a valid key name");
 		goto out;
 	}
 	e = note_vkey_parse(vkey, strlen(vkey), &l->verifier, d);
@@ -577,7 +578,7 @@ static int remove_strays(const struct ledger *l, const char *rel, uint64_t size,
 
 static int repair(const struct ledger *l, uint64_t size, struct shomei_diag *d)
 {
-	static const char *const top[] = { "checkpoint", "ledger.json" };
+	static const char *const top[] = {"checkpoint", "ledger.json"};
 	DIR *dp = opendir(l->dir);
 	if (!dp)
 		return diag_set(d, SHOMEI_ERR_IO, NULL, "%s", strerror(errno));
@@ -822,8 +823,8 @@ static int check_batch(const void *const *records, const size_t *lens, size_t n,
 		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "ledger full");
 	for (size_t i = 0; i < n; i++) {
 		if (lens[i] > LEDGER_MAX_RECORD)
-			return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "record %zu longer than %d bytes",
-					i, LEDGER_MAX_RECORD);
+			return diag_set(d, SHOMEI_ERR_LIMIT, NULL,
+					"record %zu longer than %d bytes", i, LEDGER_MAX_RECORD);
 		if (lens[i] && !records[i])
 			return diag_set(d, SHOMEI_ERR_USAGE, NULL, "record %zu is NULL", i);
 	}
@@ -887,7 +888,7 @@ static int append_locked(struct ledger *l, const struct ed25519_key *key,
 	buf_init(&bundle, TILES_BUNDLE_MAX_BYTES);
 	buf_init(&entry, TILES_MAX_ENTRY);
 	buf_init(&cp, NOTE_MAX_BYTES);
-	struct get_ctx g = { l, d };
+	struct get_ctx g = {l, d};
 	struct merkle_frontier *f = malloc(sizeof *f);
 	int e = builder_init(&b, l, 1, 0, d);
 	if (!e && !f)
@@ -969,9 +970,9 @@ out:
 	return e;
 }
 
-int ledger_append(struct ledger *l, const struct ed25519_key *log_key,
-		  const void *const *records, const size_t *lens, size_t n, int64_t now,
-		  uint64_t *first_index, struct shomei_diag *d)
+int ledger_append(struct ledger *l, const struct ed25519_key *log_key, const void *const *records,
+		  const size_t *lens, size_t n, int64_t now, uint64_t *first_index,
+		  struct shomei_diag *d)
 {
 	diag_clear(d);
 	*first_index = 0;
@@ -1042,8 +1043,8 @@ int ledger_entry(struct ledger *l, uint64_t index, int64_t *time, unsigned char 
 	}
 	const struct tiles_entry *en = &ents[index % TILES_WIDTH];
 	if (count != width || en->len < LEDGER_TIME_BYTES) {
-		e = diag_set(d, SHOMEI_ERR_PARSE, rel, count != width ? "not %u entries"
-								 : "entry %u without a time",
+		e = diag_set(d, SHOMEI_ERR_PARSE, rel,
+			     count != width ? "not %u entries" : "entry %u without a time",
 			     count != width ? width : (unsigned)(index % TILES_WIDTH));
 		goto out;
 	}
@@ -1071,7 +1072,7 @@ int ledger_inclusion_proof(struct ledger *l, uint64_t index,
 	*len = 0;
 	if (index >= l->size)
 		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "entry beyond the ledger");
-	struct get_ctx g = { l, d };
+	struct get_ctx g = {l, d};
 	return merkle_inclusion_proof(index, l->size, get_hash, &g, proof, MERKLE_MAX_PROOF, len);
 }
 
@@ -1084,7 +1085,7 @@ int ledger_consistency_proof(struct ledger *l, uint64_t old_size,
 	if (old_size == 0 || old_size > l->size)
 		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "old size not in 1..%llu",
 				(unsigned long long)l->size);
-	struct get_ctx g = { l, d };
+	struct get_ctx g = {l, d};
 	return merkle_consistency_proof(old_size, l->size, get_hash, &g, proof, MERKLE_MAX_PROOF,
 					len);
 }

@@ -32,11 +32,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LEDGER_TIME_BYTES  8 /* big-endian Unix time in front of each record */
-#define LEDGER_MAX_RECORD  (TILES_MAX_ENTRY - LEDGER_TIME_BYTES)
-#define LEDGER_MAX_BATCH   100000 /* records in one ledger_append */
-#define LEDGER_ORIGIN_MAX  NOTE_NAME_MAX_BYTES
-#define LEDGER_JSON_MAX	   (4 * 1024)
+#define LEDGER_TIME_BYTES     8 /* big-endian Unix time in front of each record */
+#define LEDGER_MAX_RECORD     (TILES_MAX_ENTRY - LEDGER_TIME_BYTES)
+#define LEDGER_MAX_BATCH      100000 /* records in one ledger_append */
+#define LEDGER_ORIGIN_MAX     NOTE_NAME_MAX_BYTES
+#define LEDGER_JSON_MAX	      (4 * 1024)
 #define LEDGER_CHECKPOINT_MAX NOTE_MAX_BYTES
 
 _Static_assert(LEDGER_MAX_RECORD + LEDGER_TIME_BYTES == TILES_MAX_ENTRY,
@@ -96,9 +96,9 @@ const char *ledger_vkey(const struct ledger *l);
  * SHOMEI_ERR_USAGE (bad arguments or not the log key), SHOMEI_ERR_LIMIT,
  * SHOMEI_ERR_IO, SHOMEI_ERR_NOMEM, or what ledger_open says of the checkpoint.
  * The entries' times are not required to increase (clocks step back). */
-int ledger_append(struct ledger *l, const struct ed25519_key *log_key,
-		  const void *const *records, const size_t *lens, size_t n, int64_t now,
-		  uint64_t *first_index, struct shomei_diag *d) __attribute__((warn_unused_result));
+int ledger_append(struct ledger *l, const struct ed25519_key *log_key, const void *const *records,
+		  const size_t *lens, size_t n, int64_t now, uint64_t *first_index,
+		  struct shomei_diag *d) __attribute__((warn_unused_result));
 
 /* Re-reads the checkpoint (as ledger_open does with l's vkey) and moves l to
  * it if it is consistent with l's current view (ledger_check_consistent);
