@@ -6,10 +6,14 @@ set -eu
 
 # Build: compiler, make, pkg-config and the libraries found through pkg-config
 # (libssl-dev for libcrypto's SHA-256, see common/internal/sha256.h).
+# QR codes: libqrencode draws them, libpng writes and reads PNG, libjpeg reads
+# JPEG photos, libzbar decodes the QR code found in an image.
 # Tests: cmocka, clang (libFuzzer harnesses), python3 (the HTTP server the ledger
-# mirror tests start on 127.0.0.1).
+# mirror tests start on 127.0.0.1), python3-pil (scales, rotates and re-saves QR
+# images as JPEG for the scanning tests).
 PACKAGES="build-essential pkg-config libsodium-dev libjansson-dev
-libcurl4-openssl-dev libqrencode-dev libcmocka-dev libssl-dev clang python3"
+libcurl4-openssl-dev libqrencode-dev libpng-dev libjpeg-dev libzbar-dev
+libcmocka-dev libssl-dev clang python3 python3-pil"
 
 missing=""
 for p in $PACKAGES; do
