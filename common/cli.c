@@ -226,17 +226,18 @@ char *cli_overview(const char *program, const char *summary, const struct cli_cm
 	return buf_steal(&b, NULL);
 }
 
-int cli_passphrase_source(const struct cli_parsed *p, struct passphrase_source *src,
-			  struct shomei_diag *d)
+int cli_passphrase_source_named(const struct cli_parsed *p, const char *env_opt,
+				const char *fd_opt, struct passphrase_source *src,
+				struct shomei_diag *d)
 {
 	memset(src, 0, sizeof *src);
 	src->kind = PASSPHRASE_TTY;
 	src->fd = -1;
-	const char *env = cli_value(p, "passphrase-env");
-	const char *fd = cli_value(p, "passphrase-fd");
+	const char *env = cli_value(p, env_opt);
+	const char *fd = cli_value(p, fd_opt);
 	if (env) {
 		if (!*env)
-			return diag_set(d, SHOMEI_ERR_USAGE, NULL, "--passphrase-env needs a name");
+			return diag_set(d, SHOMEI_ERR_USAGE, NULL, "--%s needs a name", env_opt);
 		src->kind = PASSPHRASE_ENV;
 		src->env_name = env;
 	} else if (fd) {
@@ -245,11 +246,17 @@ int cli_passphrase_source(const struct cli_parsed *p, struct passphrase_source *
 		long n = strtol(fd, &end, 10);
 		if (errno || end == fd || *end || n < 0 || n > INT_MAX)
 			return diag_set(d, SHOMEI_ERR_USAGE, NULL,
-					"--passphrase-fd: not a file descriptor number");
+					"--%s: not a file descriptor number", fd_opt);
 		src->kind = PASSPHRASE_FD;
 		src->fd = (int)n;
 	}
 	return 0;
+}
+
+int cli_passphrase_source(const struct cli_parsed *p, struct passphrase_source *src,
+			  struct shomei_diag *d)
+{
+	return cli_passphrase_source_named(p, "passphrase-env", "passphrase-fd", src, d);
 }
 
 int cli_state_dir(const char *option, const char *env, const char *leaf, char *out, size_t cap,

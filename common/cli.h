@@ -101,6 +101,12 @@ struct passphrase_source;
 int cli_passphrase_source(const struct cli_parsed *p, struct passphrase_source *src,
 			  struct shomei_diag *d) __attribute__((warn_unused_result));
 
+/* As cli_passphrase_source, for a second key a command unlocks, under the
+ * option names env_opt and fd_opt (e.g. "ledger-passphrase-env"). */
+int cli_passphrase_source_named(const struct cli_parsed *p, const char *env_opt,
+				const char *fd_opt, struct passphrase_source *src,
+				struct shomei_diag *d) __attribute__((warn_unused_result));
+
 /* The directory a program keeps its state in: `option` if given, else the
  * environment variable `env`, else $XDG_DATA_HOME/shomei/<leaf> (or
  * ~/.local/share/shomei/<leaf>). */

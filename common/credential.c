@@ -1,5 +1,7 @@
 #include "credential.h"
 
+#include "record.h"
+
 #include "didkey.h"
 #include "timeutil.h"
 #include "uuid.h"
@@ -250,6 +252,15 @@ int credential_build(const struct credential_claims *c, const struct credential_
 		if (c->valid_until)
 			put(vc, "validUntil", json_string(c->valid_until), &failed);
 		put(vc, "name", json_string(c->degree), &failed);
+		char status_hex[RECORD_HEX_CHARS + 1];
+		unsigned char status[RECORD_HASH_BYTES];
+		if (record_status_hash(id, status) != 0)
+			failed = 1;
+		record_hex(status, status_hex);
+		put(vc, "credentialStatus",
+		    json_pack("{s:s, s:s}", "type", CREDENTIAL_STATUS_TYPE, "statusHash",
+			      status_hex),
+		    &failed);
 		put(vc, "awardedDate", json_string(awarded), &failed);
 
 		put(subject, "id", json_string(c->holder), &failed);

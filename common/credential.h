@@ -24,6 +24,10 @@
 #define CREDENTIAL_CONTEXT_V2	  "https://www.w3.org/ns/credentials/v2"
 #define CREDENTIAL_CONTEXT_OB3	  "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 #define CREDENTIAL_MAX_TEXT_BYTES 1024 /* any one claim value */
+/* credentialStatus {"type": CREDENTIAL_STATUS_TYPE, "statusHash": hex}: the
+ * hash under which the ledger records a revocation (record_status_hash of
+ * the credential's id; docs/ledger-records.md). */
+#define CREDENTIAL_STATUS_TYPE "ShomeiLedgerStatus"
 
 /* The claims of one diploma, as read from options, a claims JSON file or a CSV
  * row (docs/credential.md lists the member and column names). */

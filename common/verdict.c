@@ -2,6 +2,7 @@
 
 #include "credential.h"
 #include "dataint.h"
+#include "record.h"
 #include "timeutil.h"
 
 #include <stdarg.h>
@@ -40,6 +41,170 @@ static void fail_from_diag(struct verdict *v, const char *name, const struct sho
 	char line[VERDICT_TEXT_BYTES];
 	diag_format(d, line, sizeof line);
 	add(v, name, VERDICT_FAIL, "%s", line);
+}
+
+/* Trust not established: not a failure of the credential, but not valid. */
+static void untrusted(struct verdict *v, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void untrusted(struct verdict *v, const char *name, const char *fmt, ...)
+{
+	if (v->nchecks >= VERDICT_MAX_CHECKS)
+		return;
+	struct verdict_check *c = &v->checks[v->nchecks++];
+	c->name = name;
+	c->result = VERDICT_SKIP;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+	va_end(ap);
+	if (v->status == VERDICT_VALID) {
+		v->status = VERDICT_UNTRUSTED;
+		snprintf(v->reason, sizeof v->reason, "%s", c->detail);
+	}
+}
+
+static const char *fmt_time(int64_t t, char out[TIMEUTIL_RFC3339_BYTES])
+{
+	if (timeutil_format(t, out) != 0)
+		snprintf(out, TIMEUTIL_RFC3339_BYTES, "%lld", (long long)t);
+	return out;
+}
+
+/* The status hash the credential carries, if any, must be its id's. */
+static void check_status_member(struct verdict *v, const json_t *vc,
+				const unsigned char status[RECORD_HASH_BYTES])
+{
+	const json_t *cs = json_object_get(vc, "credentialStatus");
+	if (!cs) {
+		add(v, "status hash", VERDICT_SKIP,
+		    "no credentialStatus; the ledger is asked under the hash of the id");
+		return;
+	}
+	const char *type = json_string_value(json_object_get(cs, "type"));
+	if (!json_is_object(cs) || !type) {
+		add(v, "status hash", VERDICT_FAIL, "credentialStatus: not an object with a type");
+		return;
+	}
+	if (strcmp(type, CREDENTIAL_STATUS_TYPE) != 0) {
+		add(v, "status hash", VERDICT_SKIP,
+		    "credentialStatus of type %.100s is not read; the ledger is asked under the "
+		    "hash of the id",
+		    type);
+		return;
+	}
+	const char *hex = json_string_value(json_object_get(cs, "statusHash"));
+	unsigned char got[RECORD_HASH_BYTES];
+	if (!hex || record_hex_decode(hex, got) != 0) {
+		add(v, "status hash", VERDICT_FAIL,
+		    "credentialStatus.statusHash: not 64 lowercase hex digits");
+		return;
+	}
+	if (memcmp(got, status, sizeof got) != 0) {
+		add(v, "status hash", VERDICT_FAIL,
+		    "credentialStatus.statusHash: not the status hash of the credential's id");
+		return;
+	}
+	add(v, "status hash", VERDICT_PASS, "%s", hex);
+}
+
+static void report_standing(struct verdict *v, const struct registry_institution *in)
+{
+	char t[TIMEUTIL_RFC3339_BYTES];
+	char now[RECORD_NAME_BYTES + RECORD_ID_BYTES + 64] = "";
+	if (in->standing != REGISTRY_ACTIVE && strcmp(in->responsible, in->successor) != 0)
+		snprintf(now, sizeof now, "; %s (%s) answers for its credentials now",
+			 in->responsible_name, in->responsible);
+	else if (in->standing != REGISTRY_ACTIVE)
+		snprintf(now, sizeof now, ", which answers for its credentials");
+	switch (in->standing) {
+	case REGISTRY_ACTIVE:
+		add(v, "standing", VERDICT_PASS, "%s (%s) is active", in->name, in->id);
+		break;
+	case REGISTRY_MERGED:
+		add(v, "standing", VERDICT_PASS, "%s (%s) merged into %s (%s) on %s%s", in->name,
+		    in->id, in->successor_name, in->successor, fmt_time(in->standing_time, t), now);
+		break;
+	case REGISTRY_CLOSED:
+		add(v, "standing", VERDICT_PASS, "%s (%s) closed on %s with custodian %s (%s)%s",
+		    in->name, in->id, fmt_time(in->standing_time, t), in->successor_name,
+		    in->successor, now);
+		break;
+	}
+}
+
+/* The ledger checks, for any credential format: its digest (what an anchor
+ * records), its id (whose status hash a revocation names) and the
+ * verification method that signed it. */
+static int check_ledger(struct verdict *v, const struct verdict_ledger *l,
+			const unsigned char digest[RECORD_HASH_BYTES], const char *id,
+			const char *signer)
+{
+	char t[TIMEUTIL_RFC3339_BYTES];
+	if (!l) {
+		untrusted(v, "ledger", "no ledger replica: whether the key is an accredited "
+				       "institution's cannot be established ('verifier ledger sync')");
+		return 0;
+	}
+	v->ledger_checked = 1;
+	copy(v->ledger_origin, l->origin);
+	v->ledger_size = l->size;
+	v->ledger_time = l->time;
+	unsigned char status[RECORD_HASH_BYTES] = {0};
+	int has_id = id && *id && record_status_hash(id, status) == 0;
+	struct registry_answer a;
+	if (registry_judge(l->registry, digest, status, signer, &a) != 0) {
+		add(v, "ledger", VERDICT_FAIL, "the ledger could not be asked");
+		return 0;
+	}
+	if (!a.key_known) {
+		untrusted(v, "issuer on ledger",
+			  "the signing key is no registered institution's on ledger %s (%llu "
+			  "entries)",
+			  l->origin, (unsigned long long)l->size);
+		return 0;
+	}
+	v->key_registered = 1;
+	snprintf(v->institution_id, sizeof v->institution_id, "%s", a.institution.id);
+	snprintf(v->institution_name, sizeof v->institution_name, "%s", a.institution.name);
+	v->standing = a.institution.standing;
+	v->standing_time = a.institution.standing_time;
+	snprintf(v->successor_id, sizeof v->successor_id, "%s", a.institution.successor);
+	snprintf(v->successor_name, sizeof v->successor_name, "%s", a.institution.successor_name);
+	add(v, "issuer on ledger", VERDICT_PASS, "a key of %s (%s), registered in entry %llu on %s",
+	    a.institution.name, a.institution.id, (unsigned long long)a.key.added_index,
+	    fmt_time(a.key.added_time, t));
+	if (a.anchored) {
+		v->anchored = 1;
+		v->anchor_index = a.anchor.index;
+		v->anchor_time = a.anchor.time;
+	}
+	switch (a.outcome) {
+	case REGISTRY_NOT_ANCHORED:
+	case REGISTRY_ANCHOR_BEFORE_KEY:
+	case REGISTRY_ANCHOR_TOO_LATE:
+		add(v, "anchor", VERDICT_FAIL, "%s", a.reason);
+		break;
+	default:
+		add(v, "anchor", VERDICT_PASS, "anchored in entry %llu on %s, while the key was valid",
+		    (unsigned long long)a.anchor.index, fmt_time(a.anchor.time, t));
+		break;
+	}
+	if (!has_id) {
+		add(v, "revocation", VERDICT_FAIL, "id: missing, so its revocation cannot be looked up");
+	} else if (a.status_known && a.status.revoked) {
+		v->revoked = 1;
+		add(v, "revocation", VERDICT_FAIL, "revoked on %s by %s (%s), ledger entry %llu",
+		    fmt_time(a.status.time, t), a.status.by_authority ? "the authority" : a.status.by,
+		    record_reason_name(a.status.reason), (unsigned long long)a.status.index);
+	} else if (a.status_known) {
+		add(v, "revocation", VERDICT_PASS, "reinstated on %s (ledger entry %llu)",
+		    fmt_time(a.status.time, t), (unsigned long long)a.status.index);
+	} else {
+		add(v, "revocation", VERDICT_PASS, "not revoked");
+	}
+	report_standing(v, &a.institution);
+	return 0;
 }
 
 static void check_period(struct verdict *v, const struct credential_info *info,
@@ -141,7 +306,17 @@ int verdict_credential(const json_t *vc, const struct verdict_options *o, struct
 	    proof.verification_method);
 	check_issuer_key(v, &info, &proof);
 	check_period(v, &info, &proof);
-	return 0;
+
+	unsigned char digest[RECORD_HASH_BYTES], status[RECORD_HASH_BYTES] = {0};
+	err = record_credential_digest(vc, digest, &d);
+	if (err) {
+		v->status = VERDICT_INVALID;
+		copy(v->reason, "out of memory");
+		return err;
+	}
+	if (info.id && record_status_hash(info.id, status) == 0)
+		check_status_member(v, vc, status);
+	return check_ledger(v, o->ledger, digest, info.id, proof.verification_method);
 }
 
 const char *verdict_status_name(enum verdict_status s)
@@ -213,5 +388,36 @@ json_t *verdict_to_json(const struct verdict *v)
 	put_time(cred, "validFrom", v->has_valid_from, v->valid_from);
 	put_time(cred, "validUntil", v->has_valid_until, v->valid_until);
 	json_object_set_new(out, "credential", cred);
+	if (v->ledger_checked) {
+		json_t *l = json_object();
+		if (l) {
+			put_text(l, "origin", v->ledger_origin);
+			json_object_set_new(l, "size", json_integer((json_int_t)v->ledger_size));
+			put_time(l, "time", 1, v->ledger_time);
+			if (v->key_registered) {
+				put_text(l, "institution", v->institution_id);
+				put_text(l, "institutionName", v->institution_name);
+				json_object_set_new(l, "standing",
+						    json_string(registry_standing_name(v->standing)));
+				if (v->standing != REGISTRY_ACTIVE) {
+					put_time(l, "standingTime", 1, v->standing_time);
+					put_text(l, v->standing == REGISTRY_MERGED ? "successor"
+										   : "custodian",
+						 v->successor_id);
+					put_text(l,
+						 v->standing == REGISTRY_MERGED ? "successorName"
+										: "custodianName",
+						 v->successor_name);
+				}
+			}
+			if (v->anchored) {
+				json_object_set_new(l, "anchorEntry",
+						    json_integer((json_int_t)v->anchor_index));
+				put_time(l, "anchorTime", 1, v->anchor_time);
+			}
+			json_object_set_new(l, "revoked", json_boolean(v->revoked));
+			json_object_set_new(out, "ledger", l);
+		}
+	}
 	return out;
 }

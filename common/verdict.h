@@ -7,7 +7,12 @@
  * Checks, in order: structure (VC 2.0 data model, credential.h), proof
  * (eddsa-jcs-2022, dataint.h), issuer key (a did:key issuer must be the proof's
  * verification method), validity period (validFrom, validUntil, proof.expires
- * against the verification time). The ledger checks of DESIGN.md join here.
+ * against the verification time), then the ledger (DESIGN.md §Trust model):
+ * the status hash the credential carries, the signing key's institution on
+ * the ledger (unknown: UNTRUSTED), the anchor of the credential's digest
+ * (missing, before the key, or after the key's retirement or compromise or
+ * the institution's merger or closure: INVALID), revocation (INVALID), and
+ * the institution's standing (reported, never a failure by itself).
  *
  * Ownership: struct verdict is the caller's and holds copies of everything it
  * reports, so it outlives the credential it judged.
@@ -16,6 +21,7 @@
 #define SHOMEI_VERDICT_H
 
 #include "err.h"
+#include "registry.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -61,10 +67,37 @@ struct verdict {
 	char verification_method[VERDICT_TEXT_BYTES];
 	int has_valid_from, has_valid_until;
 	int64_t valid_from, valid_until;
+	/* What the ledger says (ledger_checked: a ledger was consulted). */
+	int ledger_checked;
+	char ledger_origin[VERDICT_TEXT_BYTES];
+	uint64_t ledger_size; /* the checkpoint the verdict rests on */
+	int64_t ledger_time;
+	int key_registered; /* then institution_* are filled */
+	char institution_id[RECORD_ID_BYTES];
+	char institution_name[RECORD_NAME_BYTES];
+	enum registry_standing standing;
+	int64_t standing_time;
+	char successor_id[RECORD_ID_BYTES]; /* merged into, or custodian */
+	char successor_name[RECORD_NAME_BYTES];
+	int anchored;
+	uint64_t anchor_index;
+	int64_t anchor_time;
+	int revoked;
+};
+
+/* The ledger state a verdict rests on: a registry replayed from a ledger
+ * replica (ledgerstate.h) and the checkpoint it was replayed at. */
+struct verdict_ledger {
+	const struct registry *registry;
+	const char *origin;
+	uint64_t size;
+	int64_t time; /* the acceptance time of the checkpoint's last entry */
 };
 
 struct verdict_options {
-	int64_t at; /* verify as of this moment (Unix seconds) */
+	int64_t at;			  /* verify as of this moment (Unix seconds) */
+	const struct verdict_ledger *ledger; /* NULL: no ledger; trust cannot be established,
+						so a credential is at best UNTRUSTED */
 };
 
 /* Judges `vc` (a parsed JSON document; any shape) as of o->at. Returns 0 when a

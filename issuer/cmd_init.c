@@ -19,7 +19,6 @@ static const struct cli_opt opts[] = {
     {"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
 };
 
-int kdf_level_parse(const char *s, enum keyfile_kdf_level *level);
 int kdf_level_parse(const char *s, enum keyfile_kdf_level *level)
 {
 	if (!s || strcmp(s, "moderate") == 0)

@@ -36,6 +36,10 @@ static const struct cli_opt opts[] = {
     {"valid-from", 0, CLI_VALUE, "TIME", "validFrom (RFC 3339; default: now)", 0},
     {"valid-until", 0, CLI_VALUE, "TIME", "validUntil (RFC 3339; default: none)", 0},
     CLI_OPTS_PASSPHRASE,
+    CLI_OPTS_LEDGER,
+    {"no-anchor", 0, CLI_FLAG, NULL,
+     "do not anchor on the ledger (verifiers will find such credentials invalid or untrusted)",
+     0},
     {"json", 0, CLI_FLAG, NULL, "print the summary as JSON", 0},
 };
 
@@ -64,6 +68,7 @@ struct pending {
 	size_t line; /* CSV line, 0 for a single credential */
 	char file[ISSUE_FILE_NAME_MAX];
 	char id[UUID_URN_BYTES];
+	unsigned char digest[RECORD_HASH_BYTES]; /* what the anchor records */
 	char *text;
 };
 
@@ -78,6 +83,8 @@ static int sign_one(const struct credential_claims *c, const struct institution 
 	int err = credential_build(c, &iss, out->id, now, &vc, d);
 	size_t len = 0;
 	char *text = NULL;
+	if (!err)
+		err = record_credential_digest(vc, out->digest, d);
 	if (!err)
 		err = dataint_signer_sign(signer, vc, &text, &len, d);
 	json_decref(vc);
@@ -157,6 +164,68 @@ static int write_pending(const char *path, const struct pending *pe, struct shom
 	return fileio_write_atomic(path, pe->text, strlen(pe->text), 0644, FILEIO_NO_REPLACE, d);
 }
 
+/* Anchors the digests of rows[0..n) (those with line != 0 when `skip_lines`)
+ * on the ledger: RECORD_ANCHOR_BATCH digests a record, all records in one
+ * append, signed with the institution's key. Nothing is written before this
+ * returns 0. Prints its own errors. */
+static int anchor(const struct cli_parsed *p, const struct institution *inst,
+		  const struct ed25519_key *key, const struct pending *rows, size_t n,
+		  int skip_lines)
+{
+	if (cli_given(p, "no-anchor"))
+		return 0;
+	struct lstate *s = NULL;
+	char id[RECORD_ID_BYTES];
+	int rc = issuer_ledger_open(p, &s);
+	if (!rc)
+		rc = issuer_own_institution(s, inst, id, sizeof id);
+	if (rc) {
+		lstate_free(s);
+		return ISSUER_EXIT_FAILED;
+	}
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += !skip_lines || rows[i].line;
+	size_t nrec = (count + RECORD_ANCHOR_BATCH - 1) / RECORD_ANCHOR_BATCH;
+	unsigned char(*h)[RECORD_HASH_BYTES] = calloc(count ? count : 1, sizeof *h);
+	char **recs = calloc(nrec ? nrec : 1, sizeof *recs);
+	size_t *lens = calloc(nrec ? nrec : 1, sizeof *lens);
+	rc = ISSUER_EXIT_FAILED;
+	if (!h || !recs || !lens) {
+		out_errorf(NULL, "out of memory");
+		goto out;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!skip_lines || rows[i].line)
+			memcpy(h[k++], rows[i].digest, RECORD_HASH_BYTES);
+	int64_t now = timeutil_now();
+	for (size_t r = 0; r < nrec; r++) {
+		size_t from = r * RECORD_ANCHOR_BATCH;
+		size_t m = count - from < RECORD_ANCHOR_BATCH ? count - from : RECORD_ANCHOR_BATCH;
+		struct record_fields f = {.type = RECORD_ANCHOR,
+					  .time = now,
+					  .institution = id,
+					  .hashes = (const unsigned char(*)[RECORD_HASH_BYTES])(h + from),
+					  .nhashes = m};
+		if (issuer_record_sign(&f, key, &recs[r], &lens[r]) != 0)
+			goto out;
+	}
+	rc = nrec ? issuer_ledger_append(p, s, recs, lens, nrec, NULL) : 0;
+	if (rc == ISSUER_EXIT_PARTIAL) {
+		out_errorf(NULL, "the ledger did not accept the anchor: no credential was written");
+		rc = ISSUER_EXIT_FAILED;
+	}
+out:
+	for (size_t r = 0; recs && r < nrec; r++)
+		free(recs[r]);
+	free(recs);
+	free(lens);
+	free(h);
+	lstate_free(s);
+	return rc;
+}
+
 static int issue_single(const struct cli_parsed *p, const struct institution *inst)
 {
 	struct shomei_diag d;
@@ -190,6 +259,9 @@ static int issue_single(const struct cli_parsed *p, const struct institution *in
 		out_error(subject, &d);
 		goto done;
 	}
+	if ((rc = anchor(p, inst, key, &pe, 1, 0)) != 0)
+		goto done;
+	rc = ISSUER_EXIT_FAILED;
 	if (write_pending(out, &pe, &d) != 0) {
 		out_error(out, &d);
 		goto done;
@@ -434,6 +506,11 @@ static int issue_class(const struct cli_parsed *p, const struct institution *ins
 	}
 	out_progress_end();
 	dataint_signer_release(&signer);
+	if (todo && (rc = anchor(p, inst, key, b.rows, b.n, 1)) != 0) {
+		ed25519_key_free(key);
+		batch_release(&b);
+		return rc;
+	}
 
 	size_t issued = 0;
 	json_t *report = json_pack("{s:i, s:[], s:[]}", "version", 1, "issued", "refused");

@@ -38,6 +38,14 @@ int institution_load(const struct cli_parsed *p, struct institution *inst)
 		out_errorf(path, "not an institution file made by 'issuer init'");
 		return SHOMEI_ERR_INVALID;
 	}
+	const char *kf = json_string_value(json_object_get(j, "key"));
+	if (kf && (!*kf || strlen(kf) >= sizeof inst->key_file || strchr(kf, '/') ||
+		   kf[0] == '.')) {
+		json_decref(j);
+		out_errorf(path, "key: not a file name in the institution's folder");
+		return SHOMEI_ERR_INVALID;
+	}
+	snprintf(inst->key_file, sizeof inst->key_file, "%s", kf ? kf : INSTITUTION_KEY_FILE);
 	snprintf(inst->name, sizeof inst->name, "%s", name);
 	snprintf(inst->did, sizeof inst->did, "%s", did);
 	json_decref(j);
@@ -59,7 +67,7 @@ int institution_unlock(const struct cli_parsed *p, const struct institution *ins
 		return err;
 	}
 	char path[sizeof inst->dir + 32];
-	snprintf(path, sizeof path, "%s/%s", inst->dir, INSTITUTION_KEY_FILE);
+	snprintf(path, sizeof path, "%s/%s", inst->dir, inst->key_file);
 	char prompt[sizeof path + 32];
 	snprintf(prompt, sizeof prompt, "passphrase for %s: ", path);
 	char *pass = NULL;

@@ -1,9 +1,17 @@
-/* issuer - the university registrar's program: keys, issuance. */
+/* issuer - the university registrar's program: keys, issuance, the authority and the ledger. */
 #include "issuer.h"
 
 static const struct cli_cmd *const commands[] = {
     &issuer_cmd_init,
     &issuer_cmd_issue,
+    &issuer_cmd_authority_init,
+    &issuer_cmd_authority_register,
+    &issuer_cmd_authority_merge,
+    &issuer_cmd_authority_close,
+    &issuer_cmd_key_rotate,
+    &issuer_cmd_key_compromised,
+    &issuer_cmd_revoke,
+    &issuer_cmd_reinstate,
 };
 
 static const struct prog program = {

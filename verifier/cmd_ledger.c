@@ -1,10 +1,14 @@
 #include "verifier.h"
 
+#include "fileio.h"
 #include "ledger.h"
+#include "ledgerstate.h"
 #include "mirror.h"
+#include "timeutil.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <unistd.h>
 
 /* The local replica the verifier answers from. */
 static int replica_dir(const struct cli_parsed *p, char *out, size_t cap)
@@ -20,8 +24,13 @@ static int replica_dir(const struct cli_parsed *p, char *out, size_t cap)
 
 static const struct cli_opt sync_opts[] = {
 	{"replica", 'r', CLI_VALUE, "DIR", "the local replica (default $SHOMEI_LEDGER)", 0},
+	{"trust", 0, CLI_VALUE, "FILE",
+	 "the trust file the authority publishes (ledger key and genesis); default: the one "
+	 "the replica keeps",
+	 1},
 	{"vkey", 0, CLI_VALUE, "VKEY",
-	 "the ledger's key (C2SP vkey); default: the one the replica already trusts", 0},
+	 "pin only the ledger's key (C2SP vkey), not its genesis (for a ledger without records)",
+	 1},
 	{"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
 };
 
@@ -34,11 +43,40 @@ static int run_sync(const struct cli_parsed *p)
 	struct mirror_result r;
 	struct shomei_diag d;
 	diag_clear(&d);
-	int err = mirror_sync(p->pos[0], replica, cli_value(p, "vkey"), &r, &d);
+	struct lstate_trust trust;
+	const char *vkey = cli_value(p, "vkey");
+	const char *trust_file = cli_value(p, "trust");
+	char kept[4200];
+	snprintf(kept, sizeof kept, "%s/%s", replica, LSTATE_TRUST_FILE);
+	if (!trust_file && !vkey && access(kept, F_OK) == 0)
+		trust_file = kept;
+	if (trust_file) {
+		if (lstate_trust_load(trust_file, &trust, &d) != 0) {
+			out_error(NULL, &d);
+			return VERIFIER_EXIT_USAGE;
+		}
+		vkey = trust.vkey;
+	}
+	int err = mirror_sync(p->pos[0], replica, vkey, &r, &d);
 	if (err) {
 		out_error(p->pos[0], &d);
 		return err == SHOMEI_ERR_IO || err == SHOMEI_ERR_NOTFOUND ? VERIFIER_EXIT_USAGE
 									 : VERIFIER_EXIT_INVALID;
+	}
+	if (trust_file) {
+		/* The genesis is checked by replaying the replica against the pin;
+		 * only then does the replica keep the trust file. */
+		struct lstate *s = NULL;
+		err = lstate_open(replica, &trust, &s, &d);
+		lstate_free(s);
+		if (err) {
+			out_error(p->pos[0], &d);
+			return VERIFIER_EXIT_INVALID;
+		}
+		if (trust_file != kept && lstate_trust_save(kept, &trust, FILEIO_REPLACE, &d) != 0) {
+			out_error(kept, &d);
+			return VERIFIER_EXIT_USAGE;
+		}
 	}
 	if (cli_given(p, "json"))
 		out_json(json_pack("{s:i, s:I, s:I, s:I}", "version", 1, "oldSize",
@@ -120,29 +158,91 @@ const struct cli_cmd verifier_cmd_ledger_verify = {
 static int run_status(const struct cli_parsed *p)
 {
 	char dir[4096];
-	struct ledger *l = NULL;
-	int rc = open_replica(p, &l, dir, sizeof dir);
+	int rc = replica_dir(p, dir, sizeof dir);
 	if (rc)
 		return rc;
+	struct shomei_diag d;
+	diag_clear(&d);
+	struct lstate *s = NULL;
+	if (lstate_open(dir, NULL, &s, &d) != 0) {
+		out_error(dir, &d);
+		return VERIFIER_EXIT_USAGE;
+	}
+	struct ledger *l = lstate_ledger(s);
+	const struct registry *r = lstate_registry(s);
 	unsigned char root[MERKLE_HASH_BYTES];
 	ledger_root(l, root);
-	char hex[2 * MERKLE_HASH_BYTES + 1];
+	char hex[2 * MERKLE_HASH_BYTES + 1], t[TIMEUTIL_RFC3339_BYTES], st[TIMEUTIL_RFC3339_BYTES];
 	sodium_bin2hex(hex, sizeof hex, root, sizeof root);
-	if (cli_given(p, "json"))
-		out_json(json_pack("{s:i, s:s, s:s, s:I, s:s}", "version", 1, "origin",
-				   ledger_origin(l), "vkey", ledger_vkey(l), "size",
-				   (json_int_t)ledger_size(l), "root", hex));
-	else
-		printf("ledger   %s\nkey      %s\nentries  %llu\nroot     %s\n", ledger_origin(l),
-		       ledger_vkey(l), (unsigned long long)ledger_size(l), hex);
-	ledger_free(l);
+	if (timeutil_format(lstate_time(s), t) != 0)
+		t[0] = '\0';
+	size_t ninst = registry_institution_count(r), nrej = registry_rejection_count(r);
+	size_t nrev = registry_revoked_count(r);
+	json_t *insts = json_array(), *rejs = json_array();
+	int json = cli_given(p, "json");
+	if (!json)
+		printf("ledger   %s\nkey      %s\nentries  %llu\nroot     %s\nlast     %s\n"
+		       "institutions %zu\n",
+		       ledger_origin(l), ledger_vkey(l), (unsigned long long)ledger_size(l), hex, t,
+		       ninst);
+	for (size_t i = 0; i < ninst; i++) {
+		struct registry_institution in;
+		if (registry_institution_at(r, i, &in) != 0)
+			continue;
+		if (timeutil_format(in.standing_time, st) != 0)
+			st[0] = '\0';
+		if (json) {
+			json_t *o = json_pack("{s:s, s:s, s:s, s:I}", "id", in.id, "name", in.name,
+					      "standing", registry_standing_name(in.standing),
+					      "entry", (json_int_t)in.index);
+			if (o && in.standing != REGISTRY_ACTIVE) {
+				json_object_set_new(o, in.standing == REGISTRY_MERGED ? "successor"
+										     : "custodian",
+						    json_string(in.successor));
+				json_object_set_new(o, "standingTime", json_string(st));
+			}
+			json_array_append_new(insts, o);
+		} else if (in.standing == REGISTRY_ACTIVE) {
+			printf("  %-12s %s, active\n", in.id, in.name);
+		} else if (in.standing == REGISTRY_MERGED) {
+			printf("  %-12s %s, merged into %s (%s) on %s\n", in.id, in.name, in.successor,
+			       in.successor_name, st);
+		} else {
+			printf("  %-12s %s, closed on %s, custodian %s (%s)\n", in.id, in.name, st,
+			       in.successor, in.successor_name);
+		}
+	}
+	if (!json)
+		printf("revoked  %zu\nrejected %zu\n", nrev, nrej);
+	for (size_t i = 0; i < nrej; i++) {
+		const struct registry_rejection *x = registry_rejection(r, i);
+		if (!x)
+			break;
+		if (json)
+			json_array_append_new(rejs, json_pack("{s:I, s:s}", "entry",
+							      (json_int_t)x->index, "reason",
+							      x->reason));
+		else
+			printf("  entry %llu: %s\n", (unsigned long long)x->index, x->reason);
+	}
+	if (json)
+		out_json(json_pack("{s:i, s:s, s:s, s:I, s:s, s:s, s:o, s:I, s:I, s:o}", "version",
+				   1, "origin", ledger_origin(l), "vkey", ledger_vkey(l), "size",
+				   (json_int_t)ledger_size(l), "root", hex, "time", t,
+				   "institutions", insts, "revoked", (json_int_t)nrev, "rejected",
+				   (json_int_t)nrej, "rejections", rejs));
+	else {
+		json_decref(insts);
+		json_decref(rejs);
+	}
+	lstate_free(s);
 	return VERIFIER_EXIT_VALID;
 }
 
 const struct cli_cmd verifier_cmd_ledger_status = {
 	.name = "ledger status",
 	.usage = NULL,
-	.summary = "the replica's ledger: origin, key, size and root of its checkpoint",
+	.summary = "the replica's checkpoint, institutions, revocations and rejected records",
 	.opts = local_opts,
 	.nopts = sizeof local_opts / sizeof local_opts[0],
 	.min_pos = 0,

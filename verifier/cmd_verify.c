@@ -1,6 +1,7 @@
 #include "verifier.h"
 
 #include "jsonin.h"
+#include "ledgerstate.h"
 #include "timeutil.h"
 #include "verdict.h"
 
@@ -9,6 +10,8 @@
 
 static const struct cli_opt opts[] = {
     {"at", 0, CLI_VALUE, "TIME", "verify as of TIME (RFC 3339 or Unix seconds) instead of now", 0},
+    {"replica", 'r', CLI_VALUE, "DIR",
+     "the ledger replica to judge against (default $SHOMEI_LEDGER)", 0},
     {"json", 0, CLI_FLAG, NULL, "print the verdict as a JSON report", 0},
 };
 
@@ -54,6 +57,49 @@ static void print_claims(const struct verdict *v)
 		printf("  awarded      %.10s\n", v->awarded_date);
 	if (v->id[0])
 		printf("  id           %s\n", v->id);
+	char t[TIMEUTIL_RFC3339_BYTES];
+	if (v->key_registered) {
+		printf("  institution  %s (%s)", v->institution_name, v->institution_id);
+		if (v->standing == REGISTRY_MERGED && timeutil_format(v->standing_time, t) == 0)
+			printf(", merged into %s (%s) on %s", v->successor_name, v->successor_id, t);
+		else if (v->standing == REGISTRY_CLOSED && timeutil_format(v->standing_time, t) == 0)
+			printf(", closed on %s, custodian %s (%s)", t, v->successor_name,
+			       v->successor_id);
+		printf("\n");
+	}
+	if (v->ledger_checked && timeutil_format(v->ledger_time, t) == 0)
+		printf("  ledger       %s, checkpoint of %llu entries, last entry %s\n",
+		       v->ledger_origin, (unsigned long long)v->ledger_size, t);
+}
+
+/* The replica the verdict rests on, replayed; *s stays NULL when there is
+ * none (no ledger.json in the folder): the verdict then says so. */
+static int open_replica(const struct cli_parsed *p, struct lstate **s)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	*s = NULL;
+	char dir[4096], path[4200];
+	if (cli_state_dir(cli_value(p, "replica"), "SHOMEI_LEDGER", "ledger", dir, sizeof dir,
+			  &d) != 0) {
+		out_error(NULL, &d);
+		return VERIFIER_EXIT_USAGE;
+	}
+	snprintf(path, sizeof path, "%s/ledger.json", dir);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (cli_given(p, "replica")) {
+			out_errorf(dir, "no ledger replica here ('verifier ledger sync' makes one)");
+			return VERIFIER_EXIT_USAGE;
+		}
+		return 0;
+	}
+	fclose(f);
+	if (lstate_open(dir, NULL, s, &d) != 0) {
+		out_error(NULL, &d);
+		return VERIFIER_EXIT_USAGE;
+	}
+	return 0;
 }
 
 static int run(const struct cli_parsed *p)
@@ -62,7 +108,7 @@ static int run(const struct cli_parsed *p)
 	diag_clear(&d);
 	const char *file = p->pos[0];
 	const char *subject = prog_subject(file);
-	struct verdict_options o;
+	struct verdict_options o = {0};
 	if (prog_at(p, &o.at) != 0)
 		return VERIFIER_EXIT_USAGE;
 	json_t *doc = NULL;
@@ -70,9 +116,25 @@ static int run(const struct cli_parsed *p)
 		out_error(subject, &d);
 		return VERIFIER_EXIT_USAGE;
 	}
+	struct lstate *ls = NULL;
+	int rc = open_replica(p, &ls);
+	if (rc) {
+		json_decref(doc);
+		return rc;
+	}
+	struct verdict_ledger vl;
+	o.ledger = NULL;
+	if (ls) {
+		vl.registry = lstate_registry(ls);
+		vl.origin = ledger_origin(lstate_ledger(ls));
+		vl.size = lstate_size(ls);
+		vl.time = lstate_time(ls);
+		o.ledger = &vl;
+	}
 	static struct verdict v; /* large; one per run */
 	int err = verdict_credential(doc, &o, &v);
 	json_decref(doc);
+	lstate_free(ls);
 	if (err) {
 		out_errorf(subject, "%s", shomei_strerror(err));
 		return VERIFIER_EXIT_USAGE;
@@ -83,7 +145,9 @@ static int run(const struct cli_parsed *p)
 		print_human(&v);
 	switch (v.status) {
 	case VERDICT_VALID: return VERIFIER_EXIT_VALID;
-	case VERDICT_UNTRUSTED: return VERIFIER_EXIT_UNTRUSTED;
+	case VERDICT_UNTRUSTED:
+		out_errorf(subject, "issuer not trusted: %s", v.reason);
+		return VERIFIER_EXIT_UNTRUSTED;
 	case VERDICT_INVALID: break;
 	}
 	out_errorf(subject, "%s", v.reason);

@@ -24,7 +24,7 @@ static int run(const struct cli_parsed *p)
 	diag_clear(&d);
 	const char *file = p->pos[0];
 	const char *subject = prog_subject(file);
-	struct verdict_options o;
+	struct verdict_options o = {0};
 	if (prog_at(p, &o.at) != 0)
 		return WALLET_EXIT_USAGE;
 	char *text = NULL;

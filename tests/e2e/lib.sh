@@ -13,6 +13,16 @@ _bad=0
 # Fast key derivation for tests; real users get the moderate default.
 KDF="--kdf interactive"
 export SHOMEI_PASS="correct horse battery staple"
+# Hermetic state: nothing is read from or written to the user's folders.
+export XDG_DATA_HOME="$T/xdg"
+# The ledger every program of a test uses unless told otherwise: the issuer
+# writes it, the verifier reads it as its replica.
+export SHOMEI_LEDGER="$T/ledger"
+export SHOMEI_AUTHORITY_DIR="$T/authority"
+export SHOMEI_LEDGER_PASS="ledger writer passphrase"
+export SHOMEI_AUTHORITY_PASS="authority passphrase"
+LP="--ledger-passphrase-env SHOMEI_LEDGER_PASS"
+AP="--passphrase-env SHOMEI_AUTHORITY_PASS $LP"
 
 ok() { echo "ok - $*"; _ok=$((_ok + 1)); }
 not_ok() { echo "not ok - $*"; _bad=$((_bad + 1)); }
@@ -38,7 +48,7 @@ expect() {
 		[ "$got" = "$want_err" ] || why="stderr was: $got"
 	fi
 	if [ -z "$why" ] && [ -n "$want_out" ]; then
-		grep -Eq -- "$want_out" "$T/out" || why="stdout did not match /$want_out/: $(head -c 400 "$T/out")"
+		grep -aEq -- "$want_out" "$T/out" || why="stdout did not match /$want_out/: $(head -c 400 "$T/out")"
 	fi
 	# A sanitizer report fails any check, whatever the exit code.
 	if grep -q 'Sanitizer' "$T/err"; then
@@ -50,6 +60,19 @@ expect() {
 		not_ok "$desc: $why"
 		sed 's/^/#   /' "$T/err" | head -n 20
 	fi
+}
+
+# ledger_setup: the authority, its key, the ledger and its genesis.
+ledger_setup() {
+	"$ISSUER" authority init --origin test.example/diplomas $KDF $AP >"$T/out" 2>"$T/err" ||
+		{ not_ok "authority init: $(cat "$T/err")"; return 1; }
+}
+
+# register DIR ID NAME: accredits the institution in DIR (made by issuer init).
+register() {
+	_did=$(sed -n 's/.*"did": *"\([^"]*\)".*/\1/p' "$1/institution.json")
+	"$ISSUER" authority register "$2" --name "$3" --key "$_did" $AP >"$T/out" 2>"$T/err" ||
+		{ not_ok "register $2: $(cat "$T/err")"; return 1; }
 }
 
 finish() {

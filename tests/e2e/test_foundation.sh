@@ -41,12 +41,15 @@ expect "a second init is refused" 4 "issuer: $I: already holds an institution; r
 SHOMEI_EMPTY= run "$ISSUER" init --dir "$T/x" --name X --passphrase-env SHOMEI_EMPTY
 expect "an empty passphrase is refused" 4 ""
 
+ledger_setup && ok "the authority creates the ledger"
+register "$I" JP-13-1001 "東京工科大学" && ok "the authority registers the institution"
+
 run "$WALLET" init --wallet "$W" $KDF $P
 expect "wallet init prints the holder's did:key" 0 "" "^did:key:z6Mk"
 HOLDER=$(cat "$T/out")
 
 # --- one diploma ---------------------------------------------------------------
-run "$ISSUER" issue --dir "$I" $P --holder "$HOLDER" --name "山田 太郎" --student-id S1 \
+run "$ISSUER" issue --dir "$I" $P $LP --holder "$HOLDER" --name "山田 太郎" --student-id S1 \
 	--type BachelorDegree --degree "学士（工学）" --field "情報工学" \
 	--conferral-date 2026-03-25 --valid-from 2026-03-25T00:00:00+09:00 \
 	--valid-until 2076-03-25T00:00:00Z --out "$T/d.json"
@@ -102,7 +105,9 @@ expect "--at refuses a bad time" 2 ""
 
 # --- another implementation's credential (W3C vc-di-eddsa test vector) ------------------
 run "$VERIFIER" verify vectors/w3c-eddsa-jcs-2022/signedJCS.json
-expect "the W3C eddsa-jcs-2022 credential verifies" 0 "" "^VALID"
+expect "the W3C eddsa-jcs-2022 credential: proof valid, issuer not on the ledger" 3 \
+	"verifier: vectors/w3c-eddsa-jcs-2022/signedJCS.json: issuer not trusted: the signing key is no registered institution's on ledger test.example/diplomas (3 entries)" \
+	"^VALID PROOF, ISSUER NOT TRUSTED"
 sed 's/"The School of Examples"/"Another School"/' vectors/w3c-eddsa-jcs-2022/signedJCS.json >"$T/w3c-t.json"
 run "$VERIFIER" verify "$T/w3c-t.json"
 expect "the W3C credential, tampered" 1 "" "^INVALID"
@@ -137,7 +142,7 @@ if grep -rqa "山田" "$W"; then not_ok "wallet files hold no plain text"; else 
 
 # --- a class from CSV ---------------------------------------------------------------
 sed "s|@WALLET_DID@|$HOLDER|" docs/examples/class-2026.csv >"$T/class.csv"
-run "$ISSUER" issue --dir "$I" $P --csv "$T/class.csv" --out "$T/class"
+run "$ISSUER" issue --dir "$I" $P $LP --csv "$T/class.csv" --out "$T/class"
 expect "a class with one bad row" 1 \
 	"issuer: $T/class.csv: line 6: birthDate: not a valid calendar date" \
 	"^issued 4 credentials into $T/class \(1 row refused\)$"
@@ -148,15 +153,15 @@ done
 [ "$n" -eq 4 ] && ok "all 4 issued credentials verify" || not_ok "$n of 4 issued credentials verify"
 [ -f "$T/class/S2022-0001.json" ] && ok "files are named by student id" || not_ok "files named by student id: $(ls "$T/class")"
 cp "$T/class/S2022-0001.json" "$T/keep.json"
-run "$ISSUER" issue --dir "$I" $P --csv "$T/class.csv" --out "$T/class" --json
+run "$ISSUER" issue --dir "$I" $P $LP --csv "$T/class.csv" --out "$T/class" --json
 expect "a re-run refuses to overwrite" 1 "" '"issued":\[\]'
 cmp -s "$T/keep.json" "$T/class/S2022-0001.json" && ok "nothing was overwritten" || not_ok "a credential was overwritten"
 printf 'holder,name\n"unterminated,x\n' >"$T/bad.csv"
-run "$ISSUER" issue --dir "$I" $P --csv "$T/bad.csv" --out "$T/bad"
+run "$ISSUER" issue --dir "$I" $P $LP --csv "$T/bad.csv" --out "$T/bad"
 expect "a malformed CSV is refused whole" 2 ""
 [ ! -e "$T/bad" ] && ok "nothing written for a malformed CSV" || not_ok "output folder created for a malformed CSV"
 printf 'holder,nmae\n' >"$T/col.csv"
-run "$ISSUER" issue --dir "$I" $P --csv "$T/col.csv" --out "$T/col"
+run "$ISSUER" issue --dir "$I" $P $LP --csv "$T/col.csv" --out "$T/col"
 expect "an unknown column" 2 \
 	"issuer: $T/col.csv: line 1: unknown column \"nmae\" (see docs/credential.md)"
 grep -v 2003-02-30 "$T/class.csv" >"$T/good.csv"
@@ -174,8 +179,8 @@ shown = re.search(r"\$ verifier verify --at 2026-04-01T00:00:00Z vectors/shomei/
 print(shown, end="")
 PY
 [ $? -eq 0 ] && ok "docs/credential.md shows the vector" || not_ok "docs/credential.md: $(cat "$T/doc-check")"
-run "$VERIFIER" verify --at 2026-04-01T00:00:00Z vectors/shomei/diploma-example.json
-expect "the documented example verifies" 0 "" "^VALID"
+SHOMEI_LEDGER="$T/no-replica" run "$VERIFIER" verify --at 2026-04-01T00:00:00Z vectors/shomei/diploma-example.json
+expect "the documented example: proof valid, no replica to establish the issuer" 3 "" "^VALID PROOF, ISSUER NOT TRUSTED"
 cmp -s "$T/out" "$T/doc-check" && ok "verifier output is as documented" || not_ok "verifier output differs from docs/credential.md"
 
 finish

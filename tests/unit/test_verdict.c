@@ -4,6 +4,8 @@
 #include "dataint.h"
 #include "didkey.h"
 #include "init.h"
+#include "record.h"
+#include "registry.h"
 #include "testutil.h"
 
 #include <setjmp.h>
@@ -74,26 +76,32 @@ static void test_valid(void **state)
 	static struct verdict v;
 	struct verdict_options o = {.at = T_ISSUED + 86400};
 	assert_int_equal(verdict_credential(vc, &o, &v), 0);
-	assert_int_equal(v.status, VERDICT_VALID);
-	assert_string_equal(v.reason, "");
-	assert_int_equal(v.nchecks, 4);
+	/* Without a ledger the proof is all that can be checked: untrusted. */
+	assert_int_equal(v.status, VERDICT_UNTRUSTED);
+	assert_string_equal(v.reason, "no ledger replica: whether the key is an accredited "
+				      "institution's cannot be established ('verifier ledger sync')");
+	assert_int_equal(v.nchecks, 6);
 	assert_string_equal(v.checks[0].name, "structure");
 	assert_string_equal(v.checks[1].name, "proof");
 	assert_string_equal(v.checks[2].name, "issuer key");
 	assert_string_equal(v.checks[3].name, "validity period");
-	for (size_t i = 0; i < v.nchecks; i++)
+	assert_string_equal(v.checks[4].name, "status hash");
+	assert_string_equal(v.checks[5].name, "ledger");
+	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(v.checks[i].result, VERDICT_PASS);
+	assert_int_equal(v.checks[5].result, VERDICT_SKIP);
 	assert_string_equal(v.subject_name, "山田 太郎");
 	assert_string_equal(v.achievement_type, "MasterDegree");
 	assert_string_equal(v.issuer, f->did);
 
 	json_t *report = verdict_to_json(&v);
 	assert_int_equal(json_integer_value(json_object_get(report, "version")), 1);
-	assert_string_equal(json_string_value(json_object_get(report, "status")), "valid");
+	assert_string_equal(json_string_value(json_object_get(report, "status")), "untrusted");
 	assert_string_equal(json_string_value(json_object_get(report, "at")),
 			    "2026-03-26T00:00:00Z");
-	assert_int_equal(json_array_size(json_object_get(report, "checks")), 4);
-	assert_null(json_object_get(report, "reason"));
+	assert_int_equal(json_array_size(json_object_get(report, "checks")), 6);
+	assert_non_null(json_object_get(report, "reason"));
+	assert_null(json_object_get(report, "ledger"));
 	json_decref(report);
 	json_decref(vc);
 }
@@ -109,7 +117,7 @@ static void test_time(void **state)
 	assert_string_equal(v.reason, "validFrom: not yet valid (valid from 2026-03-25T00:00:00Z)");
 	struct verdict_options at_start = {.at = T_ISSUED};
 	assert_int_equal(verdict_credential(vc, &at_start, &v), 0);
-	assert_int_equal(v.status, VERDICT_VALID);
+	assert_int_equal(v.status, VERDICT_UNTRUSTED);
 	struct verdict_options at_end = {.at = 1901145600}; /* 2030-03-31T00:00:00Z */
 	assert_int_equal(verdict_credential(vc, &at_end, &v), 0);
 	assert_int_equal(v.status, VERDICT_INVALID);
@@ -157,9 +165,160 @@ static void test_tampered_and_foreign(void **state)
 	json_t *w3c = tu_load_json_vector("w3c-eddsa-jcs-2022/signedJCS.json");
 	struct verdict_options now = {.at = 1800000000};
 	assert_int_equal(verdict_credential(w3c, &now, &v), 0);
-	assert_int_equal(v.status, VERDICT_VALID);
+	assert_int_equal(v.status, VERDICT_UNTRUSTED);
 	assert_int_equal(find(&v, "issuer key")->result, VERDICT_SKIP);
 	json_decref(w3c);
+}
+
+/* ---- the ledger checks, on a registry built from real signed records ---- */
+
+static char *signed_record(struct record_fields *f, const struct ed25519_key *key, size_t *len)
+{
+	json_t *body = NULL;
+	char *out = NULL;
+	assert_int_equal(record_build(f, &body, NULL), 0);
+	assert_int_equal(record_sign(body, &key, 1, &out, len, NULL), 0);
+	json_decref(body);
+	return out;
+}
+
+static void apply(struct registry *r, uint64_t *index, int64_t t, struct record_fields *f,
+		  const struct ed25519_key *key, int want)
+{
+	size_t len;
+	f->time = t;
+	char *rec = signed_record(f, key, &len);
+	struct shomei_diag d;
+	int got = registry_apply(r, (*index)++, t, rec, len, &d);
+	if (got != want)
+		fail_msg("registry_apply gave %d (%s: %s), wanted %d", got, d.where, d.what, want);
+	free(rec);
+}
+
+static void test_ledger(void **state)
+{
+	struct fixture *f = *state;
+	struct ed25519_key *auth = ed25519_key_new_random(), *other = ed25519_key_new_random();
+	char auth_did[DIDKEY_MAX_BYTES], other_did[DIDKEY_MAX_BYTES];
+	assert_int_equal(didkey_from_public(auth->pk, auth_did), 0);
+	assert_int_equal(didkey_from_public(other->pk, other_did), 0);
+	struct registry *r = registry_new();
+	assert_non_null(r);
+	uint64_t index = 0;
+	const char *auths[] = {auth_did};
+	struct record_fields g = {
+	    .type = RECORD_GENESIS, .authorities = auths, .nauthorities = 1, .threshold = 1};
+	apply(r, &index, T_ISSUED - 100, &g, auth, 0);
+	struct record_fields reg = {
+	    .type = RECORD_INSTITUTION, .institution = "JP-13-0001", .name = "東都工業大学",
+	    .key = f->did};
+	apply(r, &index, T_ISSUED - 50, &reg, auth, 0);
+	struct record_fields reg2 = {
+	    .type = RECORD_INSTITUTION, .institution = "JP-27-0002", .name = "浪速大学",
+	    .key = other_did};
+	apply(r, &index, T_ISSUED - 50, &reg2, auth, 0);
+
+	json_t *vc = diploma(f, NULL);
+	json_t *unanchored = diploma(f, NULL);
+	unsigned char digest[RECORD_HASH_BYTES], status[RECORD_HASH_BYTES];
+	assert_int_equal(record_credential_digest(vc, digest, NULL), 0);
+	struct record_fields an = {.type = RECORD_ANCHOR,
+				   .institution = "JP-13-0001",
+				   .hashes = (const unsigned char(*)[RECORD_HASH_BYTES])digest,
+				   .nhashes = 1};
+	apply(r, &index, T_ISSUED, &an, f->key, 0);
+
+	struct verdict_ledger l = {.registry = r, .origin = "test.example/l", .time = T_ISSUED};
+	static struct verdict v;
+	struct verdict_options o = {.at = T_ISSUED + 10, .ledger = &l};
+	l.size = index;
+	assert_int_equal(verdict_credential(vc, &o, &v), 0);
+	if (v.status != VERDICT_VALID)
+		fail_msg("not valid: %s", v.reason);
+	assert_int_equal(find(&v, "anchor")->result, VERDICT_PASS);
+	assert_int_equal(find(&v, "revocation")->result, VERDICT_PASS);
+	assert_int_equal(find(&v, "standing")->result, VERDICT_PASS);
+	assert_string_equal(v.institution_id, "JP-13-0001");
+	assert_int_equal(v.anchor_index, 3);
+	assert_int_equal(v.ledger_size, 4);
+	json_t *report = verdict_to_json(&v);
+	json_t *lj = json_object_get(report, "ledger");
+	assert_string_equal(json_string_value(json_object_get(lj, "standing")), "active");
+	assert_int_equal(json_integer_value(json_object_get(lj, "anchorEntry")), 3);
+	json_decref(report);
+
+	/* never anchored: invalid */
+	assert_int_equal(verdict_credential(unanchored, &o, &v), 0);
+	assert_int_equal(v.status, VERDICT_INVALID);
+	assert_int_equal(find(&v, "anchor")->result, VERDICT_FAIL);
+
+	/* a status hash that is not its id's (signed as such): invalid */
+	struct credential_claims c = {.holder = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+				      .name = "山田 太郎",
+				      .achievement_type = "MasterDegree",
+				      .degree = "修士（工学）",
+				      .conferral_date = "2026-03-25"};
+	struct credential_issuer iss = {.did = f->did, .name = "東都工業大学"};
+	json_t *bad = NULL;
+	assert_int_equal(credential_build(&c, &iss, NULL, T_ISSUED, &bad, NULL), 0);
+	json_object_set_new(json_object_get(bad, "credentialStatus"), "statusHash",
+			    json_string("00000000000000000000000000000000000000000000000000000000"
+					"00000000"));
+	struct dataint_proof_options po = {.verification_method = f->vm,
+					   .created = "2026-03-25T00:00:00Z"};
+	assert_int_equal(dataint_sign(bad, f->key, &po, NULL), 0);
+	assert_int_equal(verdict_credential(bad, &o, &v), 0);
+	assert_int_equal(v.status, VERDICT_INVALID);
+	assert_int_equal(find(&v, "proof")->result, VERDICT_PASS);
+	assert_int_equal(find(&v, "status hash")->result, VERDICT_FAIL);
+	json_decref(bad);
+
+	/* another institution revokes it: rejected, no effect */
+	const char *id = json_string_value(json_object_get(vc, "id"));
+	assert_int_equal(record_status_hash(id, status), 0);
+	struct record_fields rv = {.type = RECORD_REVOKE,
+				   .institution = "JP-13-0001",
+				   .hashes = (const unsigned char(*)[RECORD_HASH_BYTES])status,
+				   .nhashes = 1,
+				   .reason = RECORD_REASON_FRAUD};
+	apply(r, &index, T_ISSUED + 1, &rv, other, REGISTRY_REJECTED);
+	assert_int_equal(verdict_credential(vc, &o, &v), 0);
+	assert_int_equal(v.status, VERDICT_VALID);
+
+	/* merged into the other: still valid, the successor named */
+	struct record_fields mg = {
+	    .type = RECORD_MERGE, .institution = "JP-13-0001", .other = "JP-27-0002"};
+	apply(r, &index, T_ISSUED + 2, &mg, auth, 0);
+	assert_int_equal(verdict_credential(vc, &o, &v), 0);
+	assert_int_equal(v.status, VERDICT_VALID);
+	assert_int_equal(v.standing, REGISTRY_MERGED);
+	assert_string_equal(v.successor_id, "JP-27-0002");
+	assert_non_null(strstr(find(&v, "standing")->detail, "merged into 浪速大学 (JP-27-0002)"));
+
+	/* the successor revokes it: invalid */
+	apply(r, &index, T_ISSUED + 3, &rv, other, 0);
+	assert_int_equal(verdict_credential(vc, &o, &v), 0);
+	assert_int_equal(v.status, VERDICT_INVALID);
+	assert_int_equal(v.revoked, 1);
+	assert_int_equal(find(&v, "revocation")->result, VERDICT_FAIL);
+
+	/* a key no institution holds: untrusted */
+	struct fixture stranger;
+	stranger.key = ed25519_key_new_random();
+	assert_int_equal(didkey_from_public(stranger.key->pk, stranger.did), 0);
+	assert_int_equal(didkey_vm_from_public(stranger.key->pk, stranger.vm), 0);
+	json_t *svc = diploma(&stranger, NULL);
+	assert_int_equal(verdict_credential(svc, &o, &v), 0);
+	assert_int_equal(v.status, VERDICT_UNTRUSTED);
+	assert_int_equal(find(&v, "issuer on ledger")->result, VERDICT_SKIP);
+	json_decref(svc);
+	ed25519_key_free(stranger.key);
+
+	json_decref(vc);
+	json_decref(unanchored);
+	registry_free(r);
+	ed25519_key_free(auth);
+	ed25519_key_free(other);
 }
 
 int main(void)
@@ -170,6 +329,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_valid, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_time, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tampered_and_foreign, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

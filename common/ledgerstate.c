@@ -1,0 +1,268 @@
+#include "ledgerstate.h"
+
+#include "fileio.h"
+#include "internal/sha256.h"
+#include "jcs.h"
+#include "jsonin.h"
+#include "merkle.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct lstate {
+	struct ledger *ledger;
+	struct registry *reg;
+	struct merkle_frontier frontier; /* over the entries replayed so far */
+	int64_t last_time;
+};
+
+/* ---- the trust file ---- */
+
+int lstate_trust_load(const char *path, struct lstate_trust *t, struct shomei_diag *d)
+{
+	diag_clear(d);
+	memset(t, 0, sizeof *t);
+	json_t *j = NULL;
+	int e = jsonin_load(path, &j, d);
+	if (e)
+		return e;
+	e = diag_set(d, SHOMEI_ERR_INVALID, NULL, "not a shomei trust file");
+	if (!json_is_object(j) || json_object_size(j) != 4)
+		goto out;
+	json_t *v = json_object_get(j, "v");
+	const char *origin = json_string_value(json_object_get(j, "origin"));
+	const char *vkey = json_string_value(json_object_get(j, "vkey"));
+	const char *genesis = json_string_value(json_object_get(j, "genesis"));
+	if (!json_is_number(v) || json_number_value(v) != LSTATE_TRUST_VERSION) {
+		e = diag_set(d, SHOMEI_ERR_INVALID, "v", "not %d", LSTATE_TRUST_VERSION);
+		goto out;
+	}
+	if (!origin || strlen(origin) > LEDGER_ORIGIN_MAX || !note_name_valid(origin, strlen(origin))) {
+		e = diag_set(d, SHOMEI_ERR_INVALID, "origin", "not a ledger origin");
+		goto out;
+	}
+	struct note_verifier nv;
+	if (!vkey || note_vkey_parse(vkey, strlen(vkey), &nv, NULL) != 0) {
+		e = diag_set(d, SHOMEI_ERR_INVALID, "vkey", "not a C2SP verifier key");
+		goto out;
+	}
+	if (strcmp(nv.name, origin) != 0) {
+		e = diag_set(d, SHOMEI_ERR_INVALID, "vkey", "names %s, not the origin", nv.name);
+		goto out;
+	}
+	if (!genesis || record_hex_decode(genesis, t->genesis) != 0) {
+		e = diag_set(d, SHOMEI_ERR_INVALID, "genesis", "not 64 lowercase hex digits");
+		goto out;
+	}
+	snprintf(t->origin, sizeof t->origin, "%s", origin);
+	snprintf(t->vkey, sizeof t->vkey, "%s", vkey);
+	diag_clear(d);
+	e = 0;
+out:
+	json_decref(j);
+	if (e) {
+		memset(t, 0, sizeof *t);
+		diag_prefix(d, path);
+	}
+	return e;
+}
+
+int lstate_trust_save(const char *path, const struct lstate_trust *t, int how,
+		      struct shomei_diag *d)
+{
+	diag_clear(d);
+	char hex[RECORD_HEX_CHARS + 1];
+	record_hex(t->genesis, hex);
+	json_t *j = json_pack("{s:s, s:s, s:i, s:s}", "genesis", hex, "origin", t->origin, "v",
+			      LSTATE_TRUST_VERSION, "vkey", t->vkey);
+	if (!j)
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	char *text = NULL;
+	size_t len = 0;
+	int e = jcs_serialize(j, &text, &len, d);
+	json_decref(j);
+	if (e)
+		return e;
+	char *line = realloc(text, len + 2);
+	if (!line) {
+		free(text);
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	}
+	line[len] = '\n';
+	e = fileio_write_atomic(path, line, len + 1, 0644, how, d);
+	free(line);
+	return e;
+}
+
+/* ---- replay ---- */
+
+/* Reads entries [from, size) of the view, folds each into the frontier and
+ * the registry. On failure the state is unusable (the caller frees it). */
+static int replay(struct lstate *s, uint64_t from, struct lstate_outcome *outcomes,
+		  uint64_t first, size_t n, struct shomei_diag *d)
+{
+	uint64_t size = ledger_size(s->ledger);
+	for (uint64_t i = from; i < size; i++) {
+		int64_t t;
+		unsigned char *rec = NULL;
+		size_t len;
+		int e = ledger_entry(s->ledger, i, &t, &rec, &len, d);
+		if (e)
+			return e;
+		unsigned char leaf[MERKLE_HASH_BYTES];
+		ledger_leaf_hash(t, rec, len, leaf);
+		e = merkle_frontier_append(&s->frontier, leaf, NULL, NULL);
+		if (e) {
+			free(rec);
+			return diag_set(d, e, NULL, "ledger too large");
+		}
+		/* The registry wants log times that never go back; a ledger's clock
+		 * may step back, so an entry is taken at the latest time seen. */
+		if (t < s->last_time)
+			t = s->last_time;
+		s->last_time = t;
+		struct shomei_diag rd;
+		diag_clear(&rd);
+		int r = registry_apply(s->reg, i, t, rec, len, &rd);
+		free(rec);
+		if (r == SHOMEI_ERR_NOMEM || r == SHOMEI_ERR_USAGE)
+			return diag_set(d, r, NULL, "entry %llu: %s", (unsigned long long)i,
+					rd.what);
+		if (outcomes && i >= first && i - first < n) {
+			struct lstate_outcome *o = &outcomes[i - first];
+			o->index = i;
+			o->result = r;
+			if (r)
+				diag_format(&rd, o->reason, sizeof o->reason);
+			else
+				o->reason[0] = '\0';
+		}
+	}
+	unsigned char root[MERKLE_HASH_BYTES], want[MERKLE_HASH_BYTES];
+	merkle_frontier_root(&s->frontier, root);
+	ledger_root(s->ledger, want);
+	if (memcmp(root, want, MERKLE_HASH_BYTES))
+		return diag_set(d, SHOMEI_ERR_INVALID, "tile/entries",
+				"the entries do not hash to the checkpoint's root: the ledger "
+				"was changed");
+	return 0;
+}
+
+int lstate_open(const char *dir, const struct lstate_trust *pin, struct lstate **out,
+		struct shomei_diag *d)
+{
+	diag_clear(d);
+	*out = NULL;
+	struct lstate_trust own;
+	if (!pin) {
+		char path[4096];
+		if (snprintf(path, sizeof path, "%s/%s", dir, LSTATE_TRUST_FILE) >=
+		    (int)sizeof path)
+			return diag_set(d, SHOMEI_ERR_USAGE, dir, "path too long");
+		struct stat st;
+		if (stat(path, &st) == 0) {
+			int e = lstate_trust_load(path, &own, d);
+			if (e)
+				return e;
+			pin = &own;
+		}
+	}
+	struct lstate *s = calloc(1, sizeof *s);
+	if (!s)
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	merkle_frontier_init(&s->frontier);
+	int e = pin ? ledger_open_pinned(dir, pin->vkey, &s->ledger, d)
+		    : ledger_open(dir, &s->ledger, d);
+	if (e)
+		goto fail;
+	if (pin && strcmp(ledger_origin(s->ledger), pin->origin) != 0) {
+		e = diag_set(d, SHOMEI_ERR_INVALID, dir, "the ledger is %s, not %s",
+			     ledger_origin(s->ledger), pin->origin);
+		goto fail;
+	}
+	s->reg = registry_new();
+	if (!s->reg) {
+		e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	e = replay(s, 0, NULL, 0, 0, d);
+	if (e) {
+		diag_prefix(d, dir);
+		goto fail;
+	}
+	if (pin && ledger_size(s->ledger) > 0) {
+		unsigned char g[RECORD_HASH_BYTES];
+		if (registry_genesis_hash(s->reg, g) != 0 ||
+		    memcmp(g, pin->genesis, MERKLE_HASH_BYTES)) {
+			e = diag_set(d, SHOMEI_ERR_INVALID, dir,
+				     "its genesis is not the one the trust file pins");
+			goto fail;
+		}
+	}
+	*out = s;
+	return 0;
+fail:
+	lstate_free(s);
+	return e;
+}
+
+void lstate_free(struct lstate *s)
+{
+	if (!s)
+		return;
+	ledger_free(s->ledger);
+	registry_free(s->reg);
+	free(s);
+}
+
+struct ledger *lstate_ledger(struct lstate *s)
+{
+	return s->ledger;
+}
+
+const struct registry *lstate_registry(const struct lstate *s)
+{
+	return s->reg;
+}
+
+uint64_t lstate_size(const struct lstate *s)
+{
+	return ledger_size(s->ledger);
+}
+
+int64_t lstate_time(const struct lstate *s)
+{
+	return s->last_time;
+}
+
+void lstate_root(const struct lstate *s, unsigned char out[MERKLE_HASH_BYTES])
+{
+	ledger_root(s->ledger, out);
+}
+
+int lstate_append(struct lstate *s, const struct ed25519_key *log_key, const void *const *records,
+		  const size_t *lens, size_t n, int64_t now, struct lstate_outcome *outcomes,
+		  struct shomei_diag *d)
+{
+	diag_clear(d);
+	if (outcomes)
+		memset(outcomes, 0, n * sizeof *outcomes);
+	uint64_t before = ledger_size(s->ledger);
+	uint64_t first = 0;
+	int e = ledger_append(s->ledger, log_key, records, lens, n, now, &first, d);
+	if (e) {
+		/* another writer may have moved the view on: follow it */
+		if (ledger_size(s->ledger) != before) {
+			struct shomei_diag rd;
+			(void)replay(s, before, NULL, 0, 0, &rd);
+		}
+		return e;
+	}
+	e = replay(s, before, outcomes, first, n, d);
+	if (e)
+		diag_prefix(d, "after the append");
+	return e;
+}
