@@ -138,7 +138,7 @@ $(BUILD)/bench: $(BENCH_SRC) $(LIB)
 	$(CC) $(ALL_CFLAGS) -O3 -march=native -o $@ $(BENCH_SRC) $(LIB) $(PKG_LIBS) -lm
 bench: deps
 	$(MAKE) all $(BUILD)/bench
-	$(BUILD)/bench
+	$(BUILD)/bench $(BUILD)
 
 fuzz: fuzz-build
 	sh tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)

@@ -165,8 +165,17 @@ void dataint_signer_release(struct dataint_signer *s)
 int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text, size_t *len,
 			struct shomei_diag *d)
 {
+	return dataint_signer_sign_digest(s, doc, NULL, NULL, text, len, d);
+}
+
+int dataint_signer_sign_digest(const struct dataint_signer *s, const json_t *doc,
+			       const char *prefix, unsigned char digest[DATAINT_HASH_BYTES],
+			       char **text, size_t *len, struct shomei_diag *d)
+{
 	*text = NULL;
 	*len = 0;
+	if (digest)
+		memset(digest, 0, DATAINT_HASH_BYTES);
 	if (!json_is_object(doc) || json_object_get(doc, "proof"))
 		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "not an object without a proof");
 	const json_t *ctx = json_object_get(doc, "@context");
@@ -191,6 +200,9 @@ int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char 
 	if (err)
 		goto out;
 	sha256(doc_canon.data, doc_canon.len, hash_data + DATAINT_HASH_BYTES);
+	if (digest)
+		sha256_2(prefix ? prefix : "", prefix ? strlen(prefix) : 0, doc_canon.data,
+			 doc_canon.len, digest);
 	proof = json_copy(s->config);
 	if (!proof) {
 		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");

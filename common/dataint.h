@@ -63,6 +63,16 @@ void dataint_signer_release(struct dataint_signer *s);
 int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text, size_t *len,
 			struct shomei_diag *d) __attribute__((warn_unused_result));
 
+/* As dataint_signer_sign, and also digest = SHA-256(prefix || the canonical
+ * document without its proof), from the same canonical bytes the signature
+ * hashes: the credential digest a ledger anchor records (record.h,
+ * RECORD_CREDENTIAL_CONTEXT) at the cost of one more hash, not one more
+ * canonicalization. prefix may be NULL (""). digest is cleared on failure. */
+int dataint_signer_sign_digest(const struct dataint_signer *s, const json_t *doc,
+			       const char *prefix, unsigned char digest[DATAINT_HASH_BYTES],
+			       char **text, size_t *len, struct shomei_diag *d)
+    __attribute__((warn_unused_result));
+
 /* hashData of §3.3.4 for an unsecured document and a proof configuration
  * (the proof options without proofValue, with its @context if any). Checks the
  * proof configuration as §3.3.5 requires (type, cryptosuite, created). */

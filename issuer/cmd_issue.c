@@ -84,9 +84,8 @@ static int sign_one(const struct credential_claims *c, const struct institution 
 	size_t len = 0;
 	char *text = NULL;
 	if (!err)
-		err = record_credential_digest(vc, out->digest, d);
-	if (!err)
-		err = dataint_signer_sign(signer, vc, &text, &len, d);
+		err = dataint_signer_sign_digest(signer, vc, RECORD_CREDENTIAL_CONTEXT, out->digest,
+						 &text, &len, d);
 	json_decref(vc);
 	if (err)
 		return err;

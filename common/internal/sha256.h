@@ -14,4 +14,8 @@
  * which no supported system lacks. */
 void sha256(const void *data, size_t len, unsigned char out[SHA256_BYTES]);
 
+/* out = SHA-256(a[0..alen) || b[0..blen)), without joining them first. */
+void sha256_2(const void *a, size_t alen, const void *b, size_t blen,
+	      unsigned char out[SHA256_BYTES]);
+
 #endif

@@ -300,6 +300,25 @@ static void test_signer_matches_sign(void **state)
 		assert_int_equal(jsonin_parse(text, len, &parsed, NULL), 0);
 		struct dataint_verified v;
 		assert_int_equal(dataint_verify(parsed, NULL, &v, NULL), 0);
+		/* the digest variant: same text, and SHA-256(prefix || JCS(doc)) */
+		char *text2 = NULL;
+		size_t len2 = 0;
+		unsigned char digest[32], expect[32];
+		assert_int_equal(dataint_signer_sign_digest(&signer, d1, "prefix\n", digest, &text2,
+							    &len2, NULL),
+				 0);
+		assert_int_equal(len2, len);
+		char *canon = NULL;
+		size_t clen = 0;
+		assert_int_equal(jcs_serialize(d1, &canon, &clen, NULL), 0);
+		char *joined = malloc(clen + 7);
+		memcpy(joined, "prefix\n", 7);
+		memcpy(joined + 7, canon, clen);
+		crypto_hash_sha256(expect, (const unsigned char *)joined, clen + 7);
+		assert_memory_equal(digest, expect, 32);
+		free(joined);
+		free(canon);
+		free(text2);
 		json_decref(parsed);
 		free(text);
 		free(want);
