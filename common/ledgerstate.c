@@ -27,8 +27,10 @@ int lstate_trust_load(const char *path, struct lstate_trust *t, struct shomei_di
 	memset(t, 0, sizeof *t);
 	json_t *j = NULL;
 	int e = jsonin_load(path, &j, d);
-	if (e)
+	if (e) {
+		diag_prefix(d, path);
 		return e;
+	}
 	e = diag_set(d, SHOMEI_ERR_INVALID, NULL, "not a shomei trust file");
 	if (!json_is_object(j) || json_object_size(j) != 4)
 		goto out;
@@ -65,7 +67,12 @@ out:
 	json_decref(j);
 	if (e) {
 		memset(t, 0, sizeof *t);
-		diag_prefix(d, path);
+		if (d) {
+			char member[DIAG_WHERE_BYTES];
+			memcpy(member, d->where, sizeof member);
+			snprintf(d->where, sizeof d->where, "%s%s%s", path, member[0] ? ": " : "",
+				 member);
+		}
 	}
 	return e;
 }
