@@ -59,4 +59,15 @@ if [ $? -eq 0 ]; then
 else
 	not_ok "python check: $(tail -n 3 "$T/py")"
 fi
+# The worked example of docs/ledger-records.md is the vectors' record.
+python3 - docs/ledger-records.md vectors/shomei/records-v1.json >"$T/doc" 2>&1 <<'PY'
+import json, re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+block = re.search(r"<!-- record-example -->\n```json\n(.*?)\n```\n<!-- /record-example -->", doc, re.S).group(1)
+vec = json.load(open(sys.argv[2], encoding="utf-8"))
+assert block == vec["scenarios"][0]["entries"][1]["record"], "the example differs"
+d = vec["derivations"][0]
+assert d["credential_digest"] in doc and d["status_hash"] in doc
+PY
+[ $? -eq 0 ] && ok "docs/ledger-records.md shows the vectors' record" || not_ok "docs/ledger-records.md: $(tail -n 2 "$T/doc")"
 finish
