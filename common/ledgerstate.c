@@ -1,6 +1,7 @@
 #include "ledgerstate.h"
 
 #include "fileio.h"
+#include "internal/buf.h"
 #include "internal/sha256.h"
 #include "jcs.h"
 #include "jsonin.h"
@@ -11,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct lstate {
 	struct ledger *ledger;
 	struct registry *reg;
 	struct merkle_frontier frontier; /* over the entries replayed so far */
+	int frontier_valid;		 /* 0 when the registry came from a snapshot */
 	int64_t last_time;
+	char dir[4096];
 };
 
 /* ---- the trust file ---- */
@@ -148,6 +152,8 @@ static int replay(struct lstate *s, uint64_t from, struct lstate_outcome *outcom
 				o->reason[0] = '\0';
 		}
 	}
+	if (!s->frontier_valid)
+		return 0; /* the snapshot's entries were checked when it was made */
 	unsigned char root[MERKLE_HASH_BYTES], want[MERKLE_HASH_BYTES];
 	merkle_frontier_root(&s->frontier, root);
 	ledger_root(s->ledger, want);
@@ -156,6 +162,50 @@ static int replay(struct lstate *s, uint64_t from, struct lstate_outcome *outcom
 				"the entries do not hash to the checkpoint's root: the ledger "
 				"was changed");
 	return 0;
+}
+
+/* ---- the snapshot ---- */
+
+static void snapshot_bind(const struct lstate *s, unsigned char bind[32])
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	unsigned char root[MERKLE_HASH_BYTES], size[8];
+	uint64_t n = ledger_size(s->ledger);
+	for (int i = 0; i < 8; i++)
+		size[i] = (unsigned char)(n >> (56 - 8 * i));
+	ledger_root(s->ledger, root);
+	if (buf_puts(&b, "shomei-snapshot-bind-v1\n") || buf_puts(&b, ledger_origin(s->ledger)) ||
+	    buf_putc(&b, '\n') || buf_append(&b, size, sizeof size) ||
+	    buf_append(&b, root, sizeof root)) {
+		memset(bind, 0, 32); /* matches no snapshot written with a real bind */
+		bind[0] = 1;
+	} else {
+		sha256(b.data, b.len, bind);
+	}
+	buf_release(&b);
+}
+
+static int snapshot_entry(void *ctx, uint64_t index, int64_t *time, unsigned char **bytes,
+			  size_t *len)
+{
+	struct lstate *s = ctx;
+	return ledger_entry(s->ledger, index, time, bytes, len, NULL);
+}
+
+/* Best effort: a replica that cannot be written to is replayed each time. */
+static void snapshot_save(struct lstate *s)
+{
+	char path[sizeof s->dir + 32];
+	if (snprintf(path, sizeof path, "%s/%s", s->dir, LSTATE_SNAPSHOT_FILE) >=
+		(int)sizeof path ||
+	    access(s->dir, W_OK) != 0)
+		return;
+	unsigned char bind[32];
+	snapshot_bind(s, bind);
+	struct shomei_diag d;
+	if (registry_save(s->reg, path, bind, snapshot_entry, s, &d) != 0)
+		remove(path); /* a stale or partial one would only cost a replay */
 }
 
 int lstate_open(const char *dir, const struct lstate_trust *pin, struct lstate **out,
@@ -190,15 +240,29 @@ int lstate_open(const char *dir, const struct lstate_trust *pin, struct lstate *
 			     ledger_origin(s->ledger), pin->origin);
 		goto fail;
 	}
-	s->reg = registry_new();
-	if (!s->reg) {
-		e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
-		goto fail;
-	}
-	e = replay(s, 0, NULL, 0, 0, d);
-	if (e) {
-		diag_prefix(d, dir);
-		goto fail;
+	snprintf(s->dir, sizeof s->dir, "%s", dir);
+	s->frontier_valid = 1;
+	char snap[sizeof s->dir + 32];
+	unsigned char bind[32];
+	snapshot_bind(s, bind);
+	snprintf(snap, sizeof snap, "%s/%s", dir, LSTATE_SNAPSHOT_FILE);
+	struct shomei_diag sd;
+	if (registry_load(snap, bind, &s->reg, &sd) == 0) {
+		s->frontier_valid = 0;
+		s->last_time = registry_last_time(s->reg);
+	} else {
+		s->reg = registry_new();
+		if (!s->reg) {
+			e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+			goto fail;
+		}
+		e = replay(s, 0, NULL, 0, 0, d);
+		if (e) {
+			diag_prefix(d, dir);
+			goto fail;
+		}
+		if (ledger_size(s->ledger) > 0)
+			snapshot_save(s);
 	}
 	if (pin && ledger_size(s->ledger) > 0) {
 		unsigned char g[RECORD_HASH_BYTES];
@@ -271,5 +335,7 @@ int lstate_append(struct lstate *s, const struct ed25519_key *log_key, const voi
 	e = replay(s, before, outcomes, first, n, d);
 	if (e)
 		diag_prefix(d, "after the append");
+	else
+		snapshot_save(s);
 	return e;
 }

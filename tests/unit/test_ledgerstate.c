@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 struct fx {
@@ -263,9 +264,78 @@ static void test_tampered_entry(void **state)
 	fclose(fp);
 	free(b);
 	struct shomei_diag d;
+	/* The snapshot the append left is bound to the checkpoint, which did not
+	 * change: an open loads it and does not read the bundle. The full check
+	 * finds the flip; and without the snapshot, so does the open. */
+	char snap[600];
+	snprintf(snap, sizeof snap, "%s/%s", f->dir, LSTATE_SNAPSHOT_FILE);
+	assert_int_equal(access(snap, F_OK), 0);
+	assert_int_equal(lstate_open(f->dir, NULL, &s, &d), 0);
+	assert_int_not_equal(ledger_verify(lstate_ledger(s), &d), 0);
+	lstate_free(s);
+	assert_int_equal(remove(snap), 0);
 	assert_int_equal(lstate_open(f->dir, NULL, &s, &d), SHOMEI_ERR_INVALID);
 	assert_null(s);
 	assert_non_null(strstr(d.what, "root"));
+}
+
+/* The snapshot: written after a replay and after each append, loaded by an
+ * open at the same checkpoint, replaced when the ledger moves on, and a
+ * damaged one costs a replay, never a wrong answer. */
+static void test_snapshot(void **state)
+{
+	struct fx *f = *state;
+	struct lstate *s = populated(f);
+	struct shomei_diag d;
+	unsigned char h[RECORD_HASH_BYTES] = {4, 5, 6};
+	struct record_fields a = {.type = RECORD_ANCHOR,
+				  .institution = "JP-13-0001",
+				  .hashes = (const unsigned char(*)[RECORD_HASH_BYTES])h,
+				  .nhashes = 1};
+	size_t len;
+	char *rec = sign(&a, f->inst, &len);
+	const void *one[1] = {rec};
+	assert_int_equal(lstate_append(s, f->log, one, &len, 1, 1774397000, NULL, &d), 0);
+	lstate_free(s);
+	char snap[600];
+	snprintf(snap, sizeof snap, "%s/%s", f->dir, LSTATE_SNAPSHOT_FILE);
+	for (int round = 0; round < 3; round++) {
+		if (round == 1) { /* damaged: refused, replayed, rewritten */
+			FILE *fp = fopen(snap, "r+b");
+			fseek(fp, 20, SEEK_SET);
+			fputc('!', fp);
+			fclose(fp);
+		}
+		if (round == 2) /* missing */
+			assert_int_equal(remove(snap), 0);
+		assert_int_equal(lstate_open(f->dir, NULL, &s, &d), 0);
+		struct registry_anchor an;
+		assert_int_equal(registry_anchor(lstate_registry(s), h, "JP-13-0001", &an), 0);
+		assert_int_equal(an.index, 2);
+		assert_int_equal(lstate_time(s), 1774397000);
+		assert_int_equal(lstate_size(s), 3);
+		lstate_free(s);
+		assert_int_equal(access(snap, F_OK), 0);
+	}
+	/* appending through a view loaded from the snapshot */
+	assert_int_equal(lstate_open(f->dir, NULL, &s, &d), 0);
+	unsigned char h2[RECORD_HASH_BYTES] = {7};
+	a.hashes = (const unsigned char(*)[RECORD_HASH_BYTES])h2;
+	char *rec2 = sign(&a, f->inst, &len);
+	one[0] = rec2;
+	struct lstate_outcome oc;
+	assert_int_equal(lstate_append(s, f->log, one, &len, 1, 1774397100, &oc, &d), 0);
+	assert_int_equal(oc.result, 0);
+	lstate_free(s);
+	assert_int_equal(lstate_open(f->dir, NULL, &s, &d), 0);
+	struct registry_anchor an;
+	assert_int_equal(registry_anchor(lstate_registry(s), h2, NULL, &an), 0);
+	assert_int_equal(an.index, 3);
+	assert_int_equal(registry_anchor(lstate_registry(s), h, NULL, &an), 0);
+	assert_int_equal(an.index, 2);
+	lstate_free(s);
+	free(rec);
+	free(rec2);
 }
 
 int main(void)
@@ -276,6 +346,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_replay_and_outcomes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pinning, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tampered_entry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
