@@ -19,7 +19,7 @@ BUILD ?= build
 PKG_CONFIG ?= pkg-config
 FUZZ_SECONDS ?= 60
 
-PKGS := libsodium jansson libcurl libqrencode libpng libjpeg zbar libcrypto
+PKGS := libsodium jansson libcurl libqrencode libpng libjpeg zbar zlib libcrypto
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)

@@ -2,6 +2,9 @@
 
 #include "credential.h"
 #include "dataint.h"
+#include "didkey.h"
+#include "diploma_sd.h"
+#include "sdjwt.h"
 #include "record.h"
 #include "timeutil.h"
 
@@ -137,8 +140,8 @@ static void report_standing(struct verdict *v, const struct registry_institution
  * records), its id (whose status hash a revocation names) and the
  * verification method that signed it. */
 static int check_ledger(struct verdict *v, const struct verdict_ledger *l,
-			const unsigned char digest[RECORD_HASH_BYTES], const char *id,
-			const char *signer)
+			const unsigned char digest[RECORD_HASH_BYTES],
+			const unsigned char *status_hash, const char *signer)
 {
 	char t[TIMEUTIL_RFC3339_BYTES];
 	if (!l) {
@@ -151,7 +154,9 @@ static int check_ledger(struct verdict *v, const struct verdict_ledger *l,
 	v->ledger_size = l->size;
 	v->ledger_time = l->time;
 	unsigned char status[RECORD_HASH_BYTES] = {0};
-	int has_id = id && *id && record_status_hash(id, status) == 0;
+	int has_id = status_hash != NULL;
+	if (has_id)
+		memcpy(status, status_hash, sizeof status);
 	struct registry_answer a;
 	if (registry_judge(l->registry, digest, status, signer, &a) != 0) {
 		add(v, "ledger", VERDICT_FAIL, "the ledger could not be asked");
@@ -262,6 +267,21 @@ static void check_issuer_key(struct verdict *v, const struct credential_info *in
 	    info->issuer);
 }
 
+/* The explicitly trusted key replaces the ledger (an issuer not on it). */
+static int check_trusted_key(struct verdict *v, const struct verdict_options *o,
+			     const unsigned char pk[ED25519_PUBLIC_BYTES])
+{
+	if (!o->trusted_key)
+		return 0;
+	if (memcmp(o->trusted_key, pk, ED25519_PUBLIC_BYTES) == 0) {
+		add(v, "trusted key", VERDICT_PASS,
+		    "signed by the key given as trusted (--issuer-key); the ledger is not asked");
+	} else {
+		untrusted(v, "trusted key", "not signed by the key given as trusted (--issuer-key)");
+	}
+	return 1;
+}
+
 int verdict_credential(const json_t *vc, const struct verdict_options *o, struct verdict *v)
 {
 	memset(v, 0, sizeof *v);
@@ -314,9 +334,116 @@ int verdict_credential(const json_t *vc, const struct verdict_options *o, struct
 		copy(v->reason, "out of memory");
 		return err;
 	}
-	if (info.id && record_status_hash(info.id, status) == 0)
+	int has_status = info.id && record_status_hash(info.id, status) == 0;
+	if (has_status)
 		check_status_member(v, vc, status);
-	return check_ledger(v, o->ledger, digest, info.id, proof.verification_method);
+	unsigned char pk[ED25519_PUBLIC_BYTES];
+	if (didkey_vm_to_public(proof.verification_method, pk, NULL) == 0 &&
+	    check_trusted_key(v, o, pk))
+		return 0;
+	return check_ledger(v, o->ledger, digest, has_status ? status : NULL,
+			    proof.verification_method);
+}
+
+static void append_name(char *list, const char *name)
+{
+	size_t n = strlen(list);
+	snprintf(list + n, VERDICT_TEXT_BYTES - n, "%s%s", n ? "," : "", name);
+}
+
+int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
+		  struct verdict *v)
+{
+	memset(v, 0, sizeof *v);
+	v->status = VERDICT_VALID;
+	v->at = o->at;
+	v->sdjwt = 1;
+	struct shomei_diag d;
+	diag_clear(&d);
+	struct sdjwt_verify_options so = {.issuer_pk = NULL,
+					  .now = o->at,
+					  .skew = o->skew,
+					  .max_age = o->max_age ? o->max_age : SDJWT_DEFAULT_MAX_AGE,
+					  .aud = o->aud,
+					  .nonce = o->nonce,
+					  .require_kb = o->require_kb,
+					  .vc = 1};
+	struct sdjwt_verified sv;
+	int err = sdjwt_verify(text, len, &so, &sv, &d);
+	if (err == SHOMEI_ERR_NOMEM || err == SHOMEI_ERR_USAGE) {
+		/* no verdict: out of memory, or the caller did not say which
+		 * audience and nonce a key-bound presentation must carry */
+		v->status = VERDICT_INVALID;
+		diag_format(&d, v->reason, sizeof v->reason);
+		return err;
+	}
+	if (err) {
+		fail_from_diag(v, !strncmp(d.where, "kb-jwt", 6) || !strncmp(d.what, "kb-jwt", 6)
+				      ? "key binding"
+				      : "proof",
+			       &d);
+		return 0;
+	}
+	const json_t *c = sv.claims;
+	const char *vct = json_string_value(json_object_get(c, "vct"));
+	add(v, "structure", VERDICT_PASS, "an SD-JWT VC (%s) of %s", SDJWT_TYP_VC, vct);
+	copy(v->verification_method, sv.issuer_vm);
+	add(v, "proof", VERDICT_PASS, "EdDSA signature by %.200s; every disclosure matches a digest",
+	    sv.issuer_vm);
+	v->key_bound = sv.kb;
+	if (sv.kb)
+		add(v, "key binding", VERDICT_PASS,
+		    "KB-JWT by the holder's key (cnf), audience %.100s, nonce and sd_hash match", o->aud);
+	else
+		add(v, "key binding", VERDICT_SKIP, "no KB-JWT: whoever shows it need not be the holder");
+	/* what it says */
+	copy(v->id, json_string_value(json_object_get(c, "jti")));
+	copy(v->issuer, json_string_value(json_object_get(c, "iss")));
+	copy(v->issuer_name, json_string_value(json_object_get(c, "institution")));
+	copy(v->subject_name, json_string_value(json_object_get(c, "name")));
+	copy(v->achievement_type, json_string_value(json_object_get(c, "achievementType")));
+	copy(v->achievement_name, json_string_value(json_object_get(c, "degree")));
+	copy(v->field_of_study, json_string_value(json_object_get(c, "fieldOfStudy")));
+	copy(v->awarded_date, json_string_value(json_object_get(c, "conferralDate")));
+	size_t i;
+	json_t *pth;
+	json_array_foreach(sv.disclosed, i, pth) append_name(v->disclosed, json_string_value(pth) + 1);
+	if (!strcmp(vct ? vct : "", DIPLOMA_SD_VCT)) {
+		static const char *const sdable[] = {"name", "birthDate", "studentId"};
+		for (size_t k = 0; k < sizeof sdable / sizeof sdable[0]; k++)
+			if (!json_object_get(c, sdable[k]))
+				append_name(v->withheld, sdable[k]);
+	}
+	v->undisclosed = sv.undisclosed;
+	const json_t *nbf = json_object_get(c, "nbf"), *exp = json_object_get(c, "exp");
+	v->has_valid_from = nbf != NULL;
+	v->valid_from = nbf ? (int64_t)json_number_value(nbf) : 0;
+	v->has_valid_until = exp != NULL;
+	v->valid_until = exp ? (int64_t)json_number_value(exp) : 0;
+	add(v, "validity period", VERDICT_PASS, "nbf, exp and iat hold at the time judged");
+	/* the status hash: carried, and the jti's */
+	unsigned char status[RECORD_HASH_BYTES];
+	const char *sh = json_string_value(
+	    json_object_get(json_object_get(json_object_get(c, "status"), "shomei_ledger"),
+			    "status_hash"));
+	int has_status = sh && record_hex_decode(sh, status) == 0;
+	unsigned char want[RECORD_HASH_BYTES];
+	if (!has_status) {
+		add(v, "status hash", VERDICT_FAIL, "status.shomei_ledger.status_hash: missing or malformed");
+	} else if (v->id[0] && (record_status_hash(v->id, want) != 0 ||
+				memcmp(want, status, sizeof want) != 0)) {
+		add(v, "status hash", VERDICT_FAIL,
+		    "status.shomei_ledger.status_hash: not the status hash of the jti");
+	} else {
+		add(v, "status hash", VERDICT_PASS, "%s", sh);
+	}
+	unsigned char digest[RECORD_HASH_BYTES];
+	if (diploma_sd_digest(text, len, digest) != 0)
+		add(v, "anchor", VERDICT_FAIL, "no issuer JWS");
+	else if (!check_trusted_key(v, o, sv.issuer_pk))
+		err = check_ledger(v, o->ledger, digest, has_status ? status : NULL, sv.issuer_vm);
+	sdjwt_verified_release(&sv);
+	return err;
 }
 
 const char *verdict_status_name(enum verdict_status s)
@@ -388,6 +515,21 @@ json_t *verdict_to_json(const struct verdict *v)
 	put_time(cred, "validFrom", v->has_valid_from, v->valid_from);
 	put_time(cred, "validUntil", v->has_valid_until, v->valid_until);
 	json_object_set_new(out, "credential", cred);
+	if (v->sdjwt) {
+		json_object_set_new(out, "format", json_string("sd-jwt-vc"));
+		json_object_set_new(out, "keyBound", json_boolean(v->key_bound));
+		json_t *dis = json_array(), *wh = json_array();
+		char buf[VERDICT_TEXT_BYTES];
+		for (int pass = 0; pass < 2; pass++) {
+			snprintf(buf, sizeof buf, "%s", pass ? v->withheld : v->disclosed);
+			char *save = NULL;
+			for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+				json_array_append_new(pass ? wh : dis, json_string(tok));
+		}
+		json_object_set_new(out, "disclosed", dis);
+		json_object_set_new(out, "withheld", wh);
+		json_object_set_new(out, "undisclosedDigests", json_integer((json_int_t)v->undisclosed));
+	}
 	if (v->ledger_checked) {
 		json_t *l = json_object();
 		if (l) {

@@ -83,6 +83,12 @@ struct verdict {
 	uint64_t anchor_index;
 	int64_t anchor_time;
 	int revoked;
+	/* An SD-JWT VC presentation (verdict_sdjwt). */
+	int sdjwt;
+	int key_bound; /* a KB-JWT by the holder's key was checked */
+	char disclosed[VERDICT_TEXT_BYTES]; /* claim names, comma-separated */
+	char withheld[VERDICT_TEXT_BYTES];  /* the template's disclosable claims not shown */
+	size_t undisclosed;		    /* digests not disclosed (withheld and decoys) */
 };
 
 /* The ledger state a verdict rests on: a registry replayed from a ledger
@@ -98,6 +104,17 @@ struct verdict_options {
 	int64_t at;			  /* verify as of this moment (Unix seconds) */
 	const struct verdict_ledger *ledger; /* NULL: no ledger; trust cannot be established,
 						so a credential is at best UNTRUSTED */
+	/* A key the verifier trusts explicitly (an issuer not on the ledger):
+	 * a credential signed by it is VALID without the ledger checks. */
+	const unsigned char *trusted_key;
+	/* SD-JWT presentations: the KB-JWT's expected audience and nonce, its
+	 * maximum age and the clock skew allowed (seconds), and whether key
+	 * binding is required. */
+	const char *aud;
+	const char *nonce;
+	int64_t max_age;
+	int64_t skew;
+	int require_kb;
 };
 
 /* Judges `vc` (a parsed JSON document; any shape) as of o->at. Returns 0 when a
@@ -105,6 +122,15 @@ struct verdict_options {
  * when none could be (out of memory), and then v->status is VERDICT_INVALID. */
 int verdict_credential(const json_t *vc, const struct verdict_options *o, struct verdict *v)
     __attribute__((warn_unused_result));
+
+/* Judges an SD-JWT VC presentation (docs/sd-jwt.md) with the same rules:
+ * the SD-JWT and KB-JWT checks (sdjwt.h) as "proof" and "key binding", then
+ * the validity period, the status hash, and the ledger with the anchor
+ * digest of the SD-JWT form. Returns as verdict_credential, and also
+ * SHOMEI_ERR_USAGE (v->reason says why) for a key-bound presentation when
+ * o->aud or o->nonce is missing. */
+int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
+		  struct verdict *v) __attribute__((warn_unused_result));
 
 /* "valid", "untrusted" or "invalid". */
 const char *verdict_status_name(enum verdict_status s);

@@ -3,6 +3,7 @@
 #include "credential.h"
 #include "csv.h"
 #include "dataint.h"
+#include "diploma_sd.h"
 #include "fileio.h"
 #include "jsonin.h"
 #include "timeutil.h"
@@ -37,6 +38,9 @@ static const struct cli_opt opts[] = {
     {"valid-until", 0, CLI_VALUE, "TIME", "validUntil (RFC 3339; default: none)", 0},
     CLI_OPTS_PASSPHRASE,
     CLI_OPTS_LEDGER,
+    {"disclosable", 0, CLI_VALUE, "CLAIMS",
+     "claims the SD-JWT VC form makes selectively disclosable (default " DIPLOMA_SD_DEFAULT ")",
+     0},
     {"no-anchor", 0, CLI_FLAG, NULL,
      "do not anchor on the ledger (verifiers will find such credentials invalid or untrusted)",
      0},
@@ -70,11 +74,20 @@ struct pending {
 	char id[UUID_URN_BYTES];
 	unsigned char digest[RECORD_HASH_BYTES]; /* what the anchor records */
 	char *text;
+	unsigned char sd_digest[RECORD_HASH_BYTES]; /* the SD-JWT VC form's */
+	char *sd_text;
+};
+
+/* What the SD-JWT VC form of each credential needs. */
+struct sdform {
+	const struct ed25519_key *key;
+	char *paths[DIPLOMA_SD_MAX_CLAIMS];
+	size_t n;
 };
 
 static int sign_one(const struct credential_claims *c, const struct institution *inst,
-		    const struct dataint_signer *signer, int64_t now, struct pending *out,
-		    struct shomei_diag *d)
+		    const struct dataint_signer *signer, const struct sdform *sf, int64_t now,
+		    struct pending *out, struct shomei_diag *d)
 {
 	if (uuid_urn_random(out->id) != 0)
 		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "cannot make an identifier");
@@ -97,6 +110,20 @@ static int sign_one(const struct credential_claims *c, const struct institution 
 	}
 	out->text[len] = '\n';
 	out->text[len + 1] = '\0';
+	/* the SD-JWT VC form: same claims, id and time */
+	char *sd = NULL;
+	size_t sdl = 0;
+	err = diploma_sd_issue(c, &iss, out->id, now, sf->key, inst->vm, sf->paths, sf->n, &sd, &sdl,
+			       out->sd_digest, d);
+	if (err)
+		return err;
+	out->sd_text = realloc(sd, sdl + 2);
+	if (!out->sd_text) {
+		free(sd);
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	}
+	out->sd_text[sdl] = '\n';
+	out->sd_text[sdl + 1] = '\0';
 	return 0;
 }
 
@@ -158,9 +185,26 @@ static int claims_from_options(const struct cli_parsed *p, struct credential_cla
 	return 0;
 }
 
+/* The SD-JWT VC form goes beside the credential: X.json -> X.sd-jwt. */
+static void sd_path_for(const char *path, char *out, size_t cap)
+{
+	size_t n = strlen(path);
+	if (n > 5 && !strcmp(path + n - 5, ".json"))
+		n -= 5;
+	snprintf(out, cap, "%.*s.sd-jwt", (int)n, path);
+}
+
 static int write_pending(const char *path, const struct pending *pe, struct shomei_diag *d)
 {
-	return fileio_write_atomic(path, pe->text, strlen(pe->text), 0644, FILEIO_NO_REPLACE, d);
+	int e = fileio_write_atomic(path, pe->text, strlen(pe->text), 0644, FILEIO_NO_REPLACE, d);
+	if (e || !strcmp(path, "-"))
+		return e;
+	char sd[4200];
+	sd_path_for(path, sd, sizeof sd);
+	e = fileio_write_atomic(sd, pe->sd_text, strlen(pe->sd_text), 0644, FILEIO_NO_REPLACE, d);
+	if (e)
+		diag_prefix(d, sd);
+	return e;
 }
 
 /* Anchors the digests of rows[0..n) (those with line != 0 when `skip_lines`)
@@ -184,7 +228,7 @@ static int anchor(const struct cli_parsed *p, const struct institution *inst,
 	}
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++)
-		count += !skip_lines || rows[i].line;
+		count += 2 * (!skip_lines || rows[i].line); /* both forms */
 	size_t nrec = (count + RECORD_ANCHOR_BATCH - 1) / RECORD_ANCHOR_BATCH;
 	unsigned char(*h)[RECORD_HASH_BYTES] = calloc(count ? count : 1, sizeof *h);
 	char **recs = calloc(nrec ? nrec : 1, sizeof *recs);
@@ -196,8 +240,10 @@ static int anchor(const struct cli_parsed *p, const struct institution *inst,
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!skip_lines || rows[i].line)
+		if (!skip_lines || rows[i].line) {
 			memcpy(h[k++], rows[i].digest, RECORD_HASH_BYTES);
+			memcpy(h[k++], rows[i].sd_digest, RECORD_HASH_BYTES);
+		}
 	int64_t now = timeutil_now();
 	for (size_t r = 0; r < nrec; r++) {
 		size_t from = r * RECORD_ANCHOR_BATCH;
@@ -252,7 +298,17 @@ static int issue_single(const struct cli_parsed *p, const struct institution *in
 		out_error(NULL, &d);
 		goto done;
 	}
-	int err = sign_one(&c, inst, &signer, now, &pe, &d);
+	struct sdform sf = {.key = key};
+	if (diploma_sd_paths(cli_value(p, "disclosable") ? cli_value(p, "disclosable")
+							  : DIPLOMA_SD_DEFAULT,
+			     sf.paths, &sf.n, &d) != 0) {
+		dataint_signer_release(&signer);
+		out_error("--disclosable", &d);
+		rc = ISSUER_EXIT_USAGE;
+		goto done;
+	}
+	int err = sign_one(&c, inst, &signer, &sf, now, &pe, &d);
+	diploma_sd_paths_free(sf.paths, sf.n);
 	dataint_signer_release(&signer);
 	if (err) {
 		out_error(subject, &d);
@@ -272,6 +328,7 @@ static int issue_single(const struct cli_parsed *p, const struct institution *in
 done:
 	ed25519_key_free(key);
 	free(pe.text);
+	free(pe.sd_text);
 	json_decref(claims_json);
 	return rc;
 }
@@ -293,8 +350,10 @@ struct batch {
 
 static void batch_release(struct batch *b)
 {
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		free(b->rows[i].text);
+		free(b->rows[i].sd_text);
+	}
 	for (size_t i = 0; i < b->ncells; i++)
 		free(b->cells[i]);
 	free(b->rows);
@@ -493,11 +552,21 @@ static int issue_class(const struct cli_parsed *p, const struct institution *ins
 		batch_release(&b);
 		return ISSUER_EXIT_FAILED;
 	}
+	struct sdform sf = {.key = key};
+	if (todo && diploma_sd_paths(cli_value(p, "disclosable") ? cli_value(p, "disclosable")
+								  : DIPLOMA_SD_DEFAULT,
+				     sf.paths, &sf.n, &d) != 0) {
+		out_error("--disclosable", &d);
+		dataint_signer_release(&signer);
+		ed25519_key_free(key);
+		batch_release(&b);
+		return ISSUER_EXIT_USAGE;
+	}
 	for (size_t i = 0; i < b.n; i++) {
 		struct pending *pe = &b.rows[i];
 		if (!pe->line)
 			continue;
-		if (sign_one(&b.claims[i], inst, &signer, now, pe, &d) != 0) {
+		if (sign_one(&b.claims[i], inst, &signer, &sf, now, pe, &d) != 0) {
 			refuse(&b, csv, pe->line, &d);
 			pe->line = 0;
 		}
@@ -505,6 +574,7 @@ static int issue_class(const struct cli_parsed *p, const struct institution *ins
 	}
 	out_progress_end();
 	dataint_signer_release(&signer);
+	diploma_sd_paths_free(sf.paths, sf.n);
 	if (todo && (rc = anchor(p, inst, key, b.rows, b.n, 1)) != 0) {
 		ed25519_key_free(key);
 		batch_release(&b);

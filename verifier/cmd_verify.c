@@ -1,15 +1,31 @@
 #include "verifier.h"
 
+#include "didkey.h"
+#include "fileio.h"
+#include "jose.h"
 #include "jsonin.h"
+#include "qr.h"
+#include "sdjwt.h"
 #include "ledgerstate.h"
 #include "timeutil.h"
 #include "verdict.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct cli_opt opts[] = {
     {"at", 0, CLI_VALUE, "TIME", "verify as of TIME (RFC 3339 or Unix seconds) instead of now", 0},
+    {"nonce", 0, CLI_VALUE, "NONCE", "the nonce the presentation's KB-JWT must carry", 0},
+    {"aud", 0, CLI_VALUE, "AUDIENCE", "the audience the presentation's KB-JWT must name", 0},
+    {"require-kb", 0, CLI_FLAG, NULL, "refuse a presentation without key binding", 0},
+    {"max-age", 0, CLI_VALUE, "SECONDS", "the KB-JWT's maximum age (default 300)", 0},
+    {"skew", 0, CLI_VALUE, "SECONDS", "the clock skew allowed (default 60)", 0},
+    {"issuer-key", 0, CLI_VALUE, "KEY",
+     "trust this issuer key (a did:key, or a file holding a public JWK) instead of the ledger",
+     0},
+    {"qr-text", 0, CLI_VALUE, "TEXT", "verify a scanned QR payload given as text", 2},
+    {"qr-image", 0, CLI_VALUE, "FILE", "read the QR code in a PNG or JPEG photo and verify it", 2},
     {"replica", 'r', CLI_VALUE, "DIR",
      "the ledger replica to judge against (default $SHOMEI_LEDGER)", 0},
     {"json", 0, CLI_FLAG, NULL, "print the verdict as a JSON report", 0},
@@ -67,9 +83,55 @@ static void print_claims(const struct verdict *v)
 			       v->successor_id);
 		printf("\n");
 	}
+	if (v->sdjwt) {
+		printf("  disclosed    %s\n", v->disclosed[0] ? v->disclosed : "(none)");
+		printf("  withheld     %s%s(%zu undisclosed digests, decoys included)\n", v->withheld,
+		       v->withheld[0] ? " " : "", v->undisclosed);
+	}
 	if (v->ledger_checked && timeutil_format(v->ledger_time, t) == 0)
 		printf("  ledger       %s, checkpoint of %llu entries, last entry %s\n",
 		       v->ledger_origin, (unsigned long long)v->ledger_size, t);
+}
+
+static int seconds_opt(const struct cli_parsed *p, const char *name, int64_t *out)
+{
+	const char *v = cli_value(p, name);
+	if (!v)
+		return 0;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < 0 || n > 100000000) {
+		out_errorf(name, "not a number of seconds");
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* --issuer-key: a did:key (or its verification method), or a file holding a
+ * public JWK. */
+static int issuer_key(const char *arg, unsigned char pk[ED25519_PUBLIC_BYTES])
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	if (!strncmp(arg, "did:key:", 8)) {
+		if (didkey_to_public(arg, pk, &d) == 0 || didkey_vm_to_public(arg, pk, &d) == 0)
+			return 0;
+		out_error("--issuer-key", &d);
+		return -1;
+	}
+	json_t *jwk = NULL;
+	if (jsonin_load(arg, &jwk, &d) != 0) {
+		out_error(arg, &d);
+		return -1;
+	}
+	int e = jose_jwk_to_public(jwk, pk, &d);
+	json_decref(jwk);
+	if (e) {
+		out_error(arg, &d);
+		return -1;
+	}
+	return 0;
 }
 
 /* The replica the verdict rests on, replayed; *s stays NULL when there is
@@ -106,20 +168,74 @@ static int run(const struct cli_parsed *p)
 {
 	struct shomei_diag d;
 	diag_clear(&d);
-	const char *file = p->pos[0];
-	const char *subject = prog_subject(file);
-	struct verdict_options o = {0};
+	const char *file = p->npos ? p->pos[0] : NULL;
+	const char *qr_text = cli_value(p, "qr-text"), *qr_image = cli_value(p, "qr-image");
+	if (!!file + !!qr_text + !!qr_image != 1) {
+		out_errorf("verify", "give one FILE|-, --qr-text TEXT or --qr-image FILE");
+		return VERIFIER_EXIT_USAGE;
+	}
+	const char *subject = file ? prog_subject(file) : qr_text ? "qr-text" : qr_image;
+	struct verdict_options o = {.skew = SDJWT_DEFAULT_SKEW, .max_age = SDJWT_DEFAULT_MAX_AGE};
 	if (prog_at(p, &o.at) != 0)
 		return VERIFIER_EXIT_USAGE;
-	json_t *doc = NULL;
-	if (jsonin_load(file, &doc, &d) != 0) {
+	o.aud = cli_value(p, "aud");
+	o.nonce = cli_value(p, "nonce");
+	o.require_kb = cli_given(p, "require-kb");
+	if (seconds_opt(p, "max-age", &o.max_age) || seconds_opt(p, "skew", &o.skew))
+		return VERIFIER_EXIT_USAGE;
+	unsigned char trusted[ED25519_PUBLIC_BYTES];
+	if (cli_value(p, "issuer-key")) {
+		if (issuer_key(cli_value(p, "issuer-key"), trusted) != 0)
+			return VERIFIER_EXIT_USAGE;
+		o.trusted_key = trusted;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	if (qr_text || qr_image) {
+		char *scanned = NULL;
+		size_t sl = 0;
+		if (qr_image && qr_scan_file(qr_image, &scanned, &sl, &d) != 0) {
+			out_error(subject, &d);
+			return VERIFIER_EXIT_USAGE;
+		}
+		int e = qr_payload_decode(qr_text ? qr_text : scanned,
+					  qr_text ? strlen(qr_text) : sl, &text, &len, &d);
+		free(scanned);
+		if (e) {
+			out_error(subject, &d);
+			return VERIFIER_EXIT_USAGE;
+		}
+	} else if (fileio_read(file, JSONIN_MAX_BYTES, &text, &len, &d) != 0) {
 		out_error(subject, &d);
+		return VERIFIER_EXIT_USAGE;
+	}
+	if (!text) {
+		out_errorf(subject, "out of memory");
+		return VERIFIER_EXIT_USAGE;
+	}
+	/* A JSON credential starts with '{'; anything else is an SD-JWT. */
+	size_t start = 0;
+	while (start < len && strchr(" \t\r\n", text[start]))
+		start++;
+	while (len > start && strchr(" \t\r\n", text[len - 1]))
+		len--;
+	int is_json = start < len && text[start] == '{';
+	json_t *doc = NULL;
+	if (is_json && jsonin_parse(text + start, len - start, &doc, &d) != 0) {
+		out_error(subject, &d);
+		free(text);
+		return VERIFIER_EXIT_USAGE;
+	}
+	if (!is_json && (o.aud || o.nonce) && !(o.aud && o.nonce)) {
+		out_errorf("verify", "--nonce and --aud go together");
+		free(text);
 		return VERIFIER_EXIT_USAGE;
 	}
 	struct lstate *ls = NULL;
 	int rc = open_replica(p, &ls);
 	if (rc) {
 		json_decref(doc);
+		free(text);
 		return rc;
 	}
 	struct verdict_ledger vl;
@@ -132,11 +248,16 @@ static int run(const struct cli_parsed *p)
 		o.ledger = &vl;
 	}
 	static struct verdict v; /* large; one per run */
-	int err = verdict_credential(doc, &o, &v);
+	int err = is_json ? verdict_credential(doc, &o, &v)
+			  : verdict_sdjwt(text + start, len - start, &o, &v);
 	json_decref(doc);
+	free(text);
 	lstate_free(ls);
 	if (err) {
-		out_errorf(subject, "%s", shomei_strerror(err));
+		out_errorf(subject, "%s",
+			   err == SHOMEI_ERR_USAGE
+			       ? "a key-bound presentation: --nonce and --aud are required"
+			       : shomei_strerror(err));
 		return VERIFIER_EXIT_USAGE;
 	}
 	if (cli_given(p, "json"))
@@ -156,11 +277,11 @@ static int run(const struct cli_parsed *p)
 
 const struct cli_cmd verifier_cmd_verify = {
     .name = "verify",
-    .usage = "FILE|-",
+    .usage = "[FILE|-]",
     .summary = "verify a credential and explain the verdict",
     .opts = opts,
     .nopts = sizeof opts / sizeof opts[0],
-    .min_pos = 1,
+    .min_pos = 0,
     .max_pos = 1,
     .run = run,
 };

@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct cli_opt opts[] = {
     {"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
     {"at", 0, CLI_VALUE, "TIME", "check validity as of TIME (RFC 3339 or Unix seconds)", 0},
     {"any-holder", 0, CLI_FLAG, NULL, "accept a credential issued to another holder", 0},
+    {"sd-jwt", 0, CLI_VALUE, "FILE",
+     "its SD-JWT VC form (default: FILE.sd-jwt beside FILE.json, when there is one)", 0},
     CLI_OPTS_PASSPHRASE,
     {"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
 };
@@ -64,9 +67,47 @@ static int run(const struct cli_parsed *p)
 		rc = WALLET_EXIT_REFUSED;
 		goto out;
 	}
+	/* The SD-JWT VC form, checked the same way and bound to the same id. */
+	char sd_path[4200] = "";
+	if (cli_value(p, "sd-jwt")) {
+		snprintf(sd_path, sizeof sd_path, "%s", cli_value(p, "sd-jwt"));
+	} else if (strcmp(file, "-") != 0 && strlen(file) > 5 &&
+		   !strcmp(file + strlen(file) - 5, ".json")) {
+		snprintf(sd_path, sizeof sd_path, "%.*s.sd-jwt", (int)(strlen(file) - 5), file);
+		if (access(sd_path, F_OK) != 0)
+			sd_path[0] = '\0';
+	}
+	char *sd = NULL;
+	size_t sdl = 0;
+	if (sd_path[0]) {
+		static struct verdict sv;
+		if (fileio_read(sd_path, JSONIN_MAX_BYTES, &sd, &sdl, &d) != 0) {
+			out_error(sd_path, &d);
+			rc = WALLET_EXIT_USAGE;
+			goto out;
+		}
+		while (sdl && strchr(" \t\r\n", sd[sdl - 1]))
+			sd[--sdl] = '\0';
+		if (verdict_sdjwt(sd, sdl, &o, &sv) != 0 || sv.status == VERDICT_INVALID) {
+			out_errorf(sd_path, "refused: %s", sv.reason);
+			free(sd);
+			goto out;
+		}
+		if (strcmp(sv.id, verdict.id) != 0) {
+			out_errorf(sd_path, "refused: jti: not the id of %s", subject);
+			free(sd);
+			goto out;
+		}
+	}
 	char name[sizeof WALLET_ITEM_CREDENTIAL_PREFIX + VERDICT_TEXT_BYTES];
 	snprintf(name, sizeof name, "%s%s", WALLET_ITEM_CREDENTIAL_PREFIX, verdict.id);
 	int err = vault_put(v, name, text, len, FILEIO_NO_REPLACE, &d);
+	if (!err && sd) {
+		char sdname[sizeof WALLET_ITEM_SDJWT_PREFIX + VERDICT_TEXT_BYTES];
+		snprintf(sdname, sizeof sdname, "%s%s", WALLET_ITEM_SDJWT_PREFIX, verdict.id);
+		err = vault_put(v, sdname, sd, sdl, FILEIO_REPLACE, &d);
+	}
+	free(sd);
 	if (err == SHOMEI_ERR_EXISTS) {
 		out_errorf(subject, "refused: %s is already in the wallet", verdict.id);
 		rc = WALLET_EXIT_REFUSED;

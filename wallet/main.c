@@ -2,7 +2,8 @@
 #include "wallet.h"
 
 static const struct cli_cmd *const commands[] = {
-    &wallet_cmd_init, &wallet_cmd_import, &wallet_cmd_list, &wallet_cmd_show, &wallet_cmd_export,
+    &wallet_cmd_init, &wallet_cmd_import, &wallet_cmd_list,
+    &wallet_cmd_show, &wallet_cmd_export, &wallet_cmd_present,
 };
 
 static const struct prog program = {

@@ -1,5 +1,7 @@
 #include "wallet.h"
 
+#include <sodium.h>
+
 #include "jsonin.h"
 #include "passphrase.h"
 
@@ -221,5 +223,36 @@ int wallet_open_find(const struct cli_parsed *p, const char *id, struct wallet_e
 		*all = NULL;
 		*n = 0;
 	}
+	return rc;
+}
+
+int wallet_holder_key(struct vault *v, struct ed25519_key **key)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	*key = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (vault_get(v, WALLET_ITEM_HOLDER_KEY, &data, &len, &d) != 0) {
+		out_error("holder key", &d);
+		return WALLET_EXIT_FAILED;
+	}
+	/* {"did": ..., "seed": hex}: the seed goes straight into secure memory */
+	int rc = WALLET_EXIT_FAILED;
+	json_t *j = NULL;
+	unsigned char *seed = sodium_malloc(ED25519_SEED_BYTES);
+	size_t n = 0;
+	if (seed && jsonin_parse((const char *)data, len, &j, &d) == 0) {
+		const char *hex = json_string_value(json_object_get(j, "seed"));
+		if (hex && sodium_hex2bin(seed, ED25519_SEED_BYTES, hex, strlen(hex), NULL, &n, NULL) ==
+			       0 &&
+		    n == ED25519_SEED_BYTES && (*key = ed25519_key_new_from_seed(seed)) != NULL)
+			rc = 0;
+	}
+	if (rc)
+		out_errorf("holder key", "damaged wallet item");
+	json_decref(j);
+	sodium_free(seed);
+	vault_free_data(data, len);
 	return rc;
 }

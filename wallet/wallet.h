@@ -20,12 +20,17 @@ enum {
 /* Vault item names. */
 #define WALLET_ITEM_HOLDER_KEY	      "holder:key"
 #define WALLET_ITEM_CREDENTIAL_PREFIX "credential:"
+#define WALLET_ITEM_SDJWT_PREFIX      "sd-jwt:" /* the SD-JWT VC form, by credential id */
 
 extern const struct cli_cmd wallet_cmd_init;
 extern const struct cli_cmd wallet_cmd_import;
 extern const struct cli_cmd wallet_cmd_list;
 extern const struct cli_cmd wallet_cmd_show;
 extern const struct cli_cmd wallet_cmd_export;
+extern const struct cli_cmd wallet_cmd_present;
+
+/* The holder's key from the open wallet (sodium_malloc'd; ed25519_key_free). */
+int wallet_holder_key(struct vault *v, struct ed25519_key **key);
 
 /* The wallet folder from --wallet, $SHOMEI_WALLET or the default. */
 int wallet_dir(const struct cli_parsed *p, char *out, size_t cap);

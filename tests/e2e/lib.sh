@@ -24,6 +24,10 @@ export SHOMEI_AUTHORITY_PASS="authority passphrase"
 LP="--ledger-passphrase-env SHOMEI_LEDGER_PASS"
 AP="--passphrase-env SHOMEI_AUTHORITY_PASS $LP"
 
+# Debian's python3 (with python3-pil and python3-cryptography), not one that a
+# version manager may put first in PATH.
+PYTHON=$(command -v /usr/bin/python3 || command -v python3)
+
 ok() { echo "ok - $*"; _ok=$((_ok + 1)); }
 not_ok() { echo "not ok - $*"; _bad=$((_bad + 1)); }
 

@@ -27,7 +27,7 @@ run "$ISSUER" init --name X --passphrase-env A --passphrase-fd 0
 expect "conflicting options" 2 \
 	"issuer: init: --passphrase-env and --passphrase-fd cannot be used together"
 run "$VERIFIER" verify
-expect "verify without a file" 2 "verifier: verify: expects 1 argument (FILE|-)"
+expect "verify without a file" 2 "verifier: verify: give one FILE|-, --qr-text TEXT or --qr-image FILE"
 
 # --- institution and holder keys ----------------------------------------------
 run "$ISSUER" init --dir "$I" --name "東京工科大学" $KDF $P

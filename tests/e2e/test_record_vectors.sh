@@ -11,7 +11,7 @@ cmp -s "$T/records.json" vectors/shomei/records-v1.json &&
 	ok "the committed vectors are what mkrecords writes" ||
 	not_ok "vectors/shomei/records-v1.json is stale: run build/tools/mkrecords > vectors/shomei/records-v1.json"
 
-python3 - vectors/shomei/records-v1.json vectors/shomei/diploma-example.json >"$T/py" 2>&1 <<'PY'
+"$PYTHON" - vectors/shomei/records-v1.json vectors/shomei/diploma-example.json >"$T/py" 2>&1 <<'PY'
 import base64, hashlib, json, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -60,7 +60,7 @@ else
 	not_ok "python check: $(tail -n 3 "$T/py")"
 fi
 # The worked example of docs/ledger-records.md is the vectors' record.
-python3 - docs/ledger-records.md vectors/shomei/records-v1.json >"$T/doc" 2>&1 <<'PY'
+"$PYTHON" - docs/ledger-records.md vectors/shomei/records-v1.json >"$T/doc" 2>&1 <<'PY'
 import json, re, sys
 doc = open(sys.argv[1], encoding="utf-8").read()
 block = re.search(r"<!-- record-example -->\n```json\n(.*?)\n```\n<!-- /record-example -->", doc, re.S).group(1)
