@@ -370,9 +370,10 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 					  .vc = 1};
 	struct sdjwt_verified sv;
 	int err = sdjwt_verify(text, len, &so, &sv, &d);
-	if (err == SHOMEI_ERR_NOMEM || err == SHOMEI_ERR_USAGE) {
-		/* no verdict: out of memory, or the caller did not say which
-		 * audience and nonce a key-bound presentation must carry */
+	if (err == SHOMEI_ERR_NOMEM || err == SHOMEI_ERR_USAGE || err == SHOMEI_ERR_PARSE) {
+		/* no verdict: out of memory, not an SD-JWT at all, or the caller
+		 * did not say which audience and nonce a key-bound presentation
+		 * must carry */
 		v->status = VERDICT_INVALID;
 		diag_format(&d, v->reason, sizeof v->reason);
 		return err;

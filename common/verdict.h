@@ -126,9 +126,10 @@ int verdict_credential(const json_t *vc, const struct verdict_options *o, struct
 /* Judges an SD-JWT VC presentation (docs/sd-jwt.md) with the same rules:
  * the SD-JWT and KB-JWT checks (sdjwt.h) as "proof" and "key binding", then
  * the validity period, the status hash, and the ledger with the anchor
- * digest of the SD-JWT form. Returns as verdict_credential, and also
- * SHOMEI_ERR_USAGE (v->reason says why) for a key-bound presentation when
- * o->aud or o->nonce is missing. */
+ * digest of the SD-JWT form. Returns as verdict_credential, and also, with
+ * no verdict reached (v->reason says why): SHOMEI_ERR_PARSE for text that is
+ * not an SD-JWT (malformed), SHOMEI_ERR_USAGE for a key-bound presentation
+ * when o->aud or o->nonce is missing. */
 int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 		  struct verdict *v) __attribute__((warn_unused_result));
 

@@ -219,7 +219,7 @@ static int run(const struct cli_parsed *p)
 		start++;
 	while (len > start && strchr(" \t\r\n", text[len - 1]))
 		len--;
-	int is_json = start < len && text[start] == '{';
+	int is_json = start < len && (text[start] == '{' || text[start] == '[');
 	json_t *doc = NULL;
 	if (is_json && jsonin_parse(text + start, len - start, &doc, &d) != 0) {
 		out_error(subject, &d);
@@ -257,7 +257,8 @@ static int run(const struct cli_parsed *p)
 		out_errorf(subject, "%s",
 			   err == SHOMEI_ERR_USAGE
 			       ? "a key-bound presentation: --nonce and --aud are required"
-			       : shomei_strerror(err));
+			   : err == SHOMEI_ERR_PARSE ? v.reason
+						     : shomei_strerror(err));
 		return VERIFIER_EXIT_USAGE;
 	}
 	if (cli_given(p, "json"))

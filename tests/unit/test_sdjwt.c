@@ -596,6 +596,70 @@ static void test_issue_errors(void **state)
 	json_decref(jwk);
 }
 
+/* The worked example of docs/sd-jwt.md is what the code produces. */
+static void test_doc_example(void **state)
+{
+	(void)state;
+	unsigned char s1[32] = {1}, s2[32] = {2};
+	struct ed25519_key *iss = ed25519_key_new_from_seed(s1), *h = ed25519_key_new_from_seed(s2);
+	char did[DIDKEY_MAX_BYTES], vm[DIDKEY_VM_MAX_BYTES];
+	assert_int_equal(didkey_from_public(iss->pk, did), 0);
+	assert_int_equal(didkey_vm_from_public(iss->pk, vm), 0);
+	json_t *p = json_pack(
+	    "{s:s, s:i, s:s, s:s, s:{s:o}, s:{s:{s:s}}, s:s, s:s, s:s, s:s, s:s, s:s}", "iss", did,
+	    "iat", 1774396800, "vct", "urn:shomei:vct:diploma:1", "jti",
+	    "urn:uuid:0eea0f5d-d289-4b88-8f45-9d143c9be83c", "cnf", "jwk", jose_jwk_from_public(h->pk),
+	    "status", "shomei_ledger", "status_hash",
+	    "e2033cc2834f8bae205fe17d81a8e76bbcf5cb2cc0fc5cc9e46e2fc3017714c1", "institution",
+	    "東都工業大学", "achievementType", "BachelorDegree", "degree", "学士（工学）",
+	    "conferralDate", "2026-03-25", "name", "山田 太郎", "birthDate", "2003-04-02");
+	static const char *const sd[] = {"/name", "/birthDate"};
+	unsigned ctr = 0;
+	struct sdjwt_issue_options o = {.sd_paths = sd,
+					.nsd = 2,
+					.decoys = 1,
+					.kid = vm,
+					.random = counter_random,
+					.random_ctx = &ctr};
+	char *out = NULL, *pr = NULL;
+	size_t len, pl;
+	assert_int_equal(sdjwt_issue(p, &o, iss, &out, &len, NULL), 0);
+	static const char *const show[] = {"/name"};
+	struct sdjwt_kb kb = {
+	    .holder = h, .aud = "https://employer.example", .nonce = "n-0S6_WzA2Mj", .iat = NOW};
+	assert_int_equal(sdjwt_present(out, len, show, 1, &kb, &pr, &pl, NULL), 0);
+	size_t dl = 0;
+	char *doc = NULL;
+	FILE *f = fopen("docs/sd-jwt.md", "r");
+	assert_non_null(f);
+	doc = malloc(1 << 20);
+	dl = fread(doc, 1, (1 << 20) - 1, f);
+	fclose(f);
+	doc[dl] = '\0';
+	char *block = strstr(doc, "<!-- sdjwt-example -->\n```\n");
+	assert_non_null(block);
+	block += strlen("<!-- sdjwt-example -->\n```\n");
+	char *want = malloc(len + pl + 8);
+	snprintf(want, len + pl + 8, "%s\n%s\n```", out, pr);
+	if (strncmp(block, want, strlen(want)) != 0)
+		fail_msg("docs/sd-jwt.md's example is not what the code produces:\n%s", want);
+	/* and it verifies */
+	struct sdjwt_verify_options vo = opts();
+	vo.require_kb = 1;
+	struct sdjwt_verified v;
+	struct shomei_diag d;
+	if (sdjwt_verify(pr, pl, &vo, &v, &d) != 0)
+		fail_msg("%s: %s", d.where, d.what);
+	sdjwt_verified_release(&v);
+	free(want);
+	free(doc);
+	free(out);
+	free(pr);
+	json_decref(p);
+	ed25519_key_free(iss);
+	ed25519_key_free(h);
+}
+
 int main(void)
 {
 	if (shomei_init() != 0)
@@ -607,6 +671,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_forgeries, setup, teardown),
 	    cmocka_unit_test(test_processing_rules),
 	    cmocka_unit_test_setup_teardown(test_issue_errors, setup, teardown),
+	    cmocka_unit_test(test_doc_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
