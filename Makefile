@@ -117,12 +117,24 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
 
 tests-build: $(LIB) $(PROGRAM_BINS) $(TEST_BINS) $(TOOL_BINS)
 
-# The fuzz harnesses are built with clang's libFuzzer against the library sources.
+# The fuzz harnesses are built with clang's libFuzzer against the library
+# sources, compiled once into an instrumented archive.
+comma := ,
 FUZZ_FLAGS := -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Icommon
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard common/*.h common/internal/*.h)
+FUZZ_OBJ_FLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_FLAGS))
+FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_LIB := $(BUILD)/fuzz/libshomei-fuzz.a
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS) -lm
+	$(Q)$(CLANG) $(FUZZ_OBJ_FLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -lm
+-include $(FUZZ_OBJ:.o=.d)
 fuzz-build: $(FUZZ_BINS)
 
 check: deps

@@ -610,12 +610,26 @@ int sdjwt_present(const char *issued, size_t len, const char *const *paths, size
 
 /* ---- issuance ---- */
 
-static void fill_random(const struct sdjwt_issue_options *o, unsigned char *out, size_t n)
+/* Randomness for one issuance: the caller's source, or one draw from the
+ * system for all the salts and decoys (a system call each costs as much as
+ * the rest of a disclosure). */
+struct rnd {
+	const struct sdjwt_issue_options *o;
+	unsigned char *pool;
+	size_t len, pos;
+};
+
+static void fill_random(struct rnd *r, unsigned char *out, size_t n)
 {
-	if (o->random)
-		o->random(o->random_ctx, out, n);
-	else
+	if (r->o->random) {
+		r->o->random(r->o->random_ctx, out, n);
+	} else if (r->pool && r->len - r->pos >= n) {
+		memcpy(out, r->pool + r->pos, n);
+		sodium_memzero(r->pool + r->pos, n);
+		r->pos += n;
+	} else {
 		randombytes_buf(out, n);
+	}
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -626,7 +640,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Sorts every _sd array in v, after adding `decoys` to each. */
-static int finish_sd(json_t *v, const struct sdjwt_issue_options *o, int depth)
+static int finish_sd(json_t *v, const struct sdjwt_issue_options *o, struct rnd *rng, int depth)
 {
 	if (depth > SDJWT_MAX_DEPTH)
 		return SHOMEI_ERR_LIMIT;
@@ -637,7 +651,7 @@ static int finish_sd(json_t *v, const struct sdjwt_issue_options *o, int depth)
 		{
 			if (!strcmp(k, "_sd"))
 				continue;
-			int e = finish_sd(m, o, depth + 1);
+			int e = finish_sd(m, o, rng, depth + 1);
 			if (e)
 				return e;
 		}
@@ -646,7 +660,7 @@ static int finish_sd(json_t *v, const struct sdjwt_issue_options *o, int depth)
 			for (unsigned i = 0; i < o->decoys; i++) {
 				unsigned char r[32];
 				char dg[SDJWT_DIGEST_CHARS + 1];
-				fill_random(o, r, sizeof r);
+				fill_random(rng, r, sizeof r);
 				sdjwt_digest((const char *)r, sizeof r, dg);
 				if (json_array_append_new(sd, json_string(dg)) != 0)
 					return SHOMEI_ERR_NOMEM;
@@ -668,7 +682,7 @@ static int finish_sd(json_t *v, const struct sdjwt_issue_options *o, int depth)
 		json_t *x;
 		json_array_foreach(v, i, x)
 		{
-			int e = finish_sd(x, o, depth + 1);
+			int e = finish_sd(x, o, rng, depth + 1);
 			if (e)
 				return e;
 		}
@@ -727,6 +741,14 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 	int e = (!work || !order || !discs || !dlens)
 		    ? diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory")
 		    : 0;
+	struct rnd rng = {.o = o};
+	unsigned char pool[512];
+	size_t want = SDJWT_SALT_BYTES * o->nsd + 32 * (size_t)o->decoys * (o->nsd + 1);
+	if (!o->random && want <= sizeof pool) {
+		randombytes_buf(pool, want);
+		rng.pool = pool;
+		rng.len = want;
+	}
 	for (size_t i = 0; !e && i < o->nsd; i++)
 		order[i] = o->sd_paths[i];
 	if (!e)
@@ -761,7 +783,7 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 		json_t *arr = NULL;
 		unsigned char salt[SDJWT_SALT_BYTES];
 		char salt_b64[32];
-		fill_random(o, salt, sizeof salt);
+		fill_random(&rng, salt, sizeof salt);
 		if (base64url_encode(salt, sizeof salt, salt_b64, sizeof salt_b64) != 0)
 			e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 		char digest[SDJWT_DIGEST_CHARS + 1];
@@ -771,7 +793,7 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 			   strcmp(last, "_sd") != 0 && strcmp(last, "...") != 0) {
 			/* its own disclosable members get their decoys and order now,
 			 * before the value is sealed into a disclosure */
-			if (finish_sd(json_object_get(parent, last), o, 1) != 0)
+			if (finish_sd(json_object_get(parent, last), o, &rng, 1) != 0)
 				e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 			arr = e ? NULL
 				: json_pack("[s, s, O]", salt_b64, last, json_object_get(parent, last));
@@ -789,7 +811,7 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 			}
 		} else if (json_is_array(parent) &&
 			   array_index(last, json_array_size(parent), &idx) == 0) {
-			if (finish_sd(json_array_get(parent, idx), o, 1) != 0)
+			if (finish_sd(json_array_get(parent, idx), o, &rng, 1) != 0)
 				e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 			arr = e ? NULL : json_pack("[s, O]", salt_b64, json_array_get(parent, idx));
 			e = arr ? make_disclosure(arr, &discs[ndisc], &dlens[ndisc], digest, d)
@@ -804,7 +826,7 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 		json_decref(arr);
 		json_decref(toks);
 	}
-	if (!e && finish_sd(work, o, 0) != 0)
+	if (!e && finish_sd(work, o, &rng, 0) != 0)
 		e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 	if (!e && json_object_set_new(work, "_sd_alg", json_string("sha-256")) != 0)
 		e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
@@ -844,6 +866,7 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 	free(dlens);
 	free(order);
 	json_decref(work);
+	sodium_memzero(pool, sizeof pool);
 	return e;
 }
 
