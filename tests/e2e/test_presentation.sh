@@ -152,4 +152,19 @@ SHOMEI_LEDGER="$T/none" run "$VERIFIER" verify "$T/d2.sd-jwt" --issuer-key "$ISS
 expect "--issuer-key trusts it explicitly" 0 "" "^VALID"
 SHOMEI_LEDGER="$T/none" run "$VERIFIER" verify "$T/d2.json" --issuer-key "$HOLDER"
 expect "--issuer-key with another key: untrusted" 3 ""
+"$PYTHON" - "$ISS_DID" >"$T/issuer.jwk" <<'PY'
+import base64, json, sys
+B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+n = 0
+for c in sys.argv[1][len("did:key:z"):]:
+    n = n * 58 + B58.index(c)
+raw = n.to_bytes(34, "big")
+x = base64.urlsafe_b64encode(raw[2:]).decode().rstrip("=")
+print(json.dumps({"kty": "OKP", "crv": "Ed25519", "x": x}))
+PY
+SHOMEI_LEDGER="$T/none" run "$VERIFIER" verify "$T/d2.sd-jwt" --issuer-key "$T/issuer.jwk"
+expect "--issuer-key as a file holding a public JWK" 0 "" "^VALID"
+sed 's/"kty"/"d": "AAAA", "kty"/' "$T/issuer.jwk" >"$T/private.jwk"
+SHOMEI_LEDGER="$T/none" run "$VERIFIER" verify "$T/d2.sd-jwt" --issuer-key "$T/private.jwk"
+expect "a JWK with a private part is refused" 2 "verifier: $T/private.jwk: d: a private key where a public one belongs"
 finish
