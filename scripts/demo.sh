@@ -70,6 +70,17 @@ step "$BIN/verifier" ledger sync "$D/ledger" --replica "$D/employer-replica" \
 	--trust "$D/authority/trust.json"
 step "$BIN/verifier" verify --replica "$D/employer-replica" "$D/yamada-diploma.json"
 
+say "5b. At an interview he shows it as a QR code: degree and his name, not his birth date or student number"
+ID=$(sed -n 's/.*"id":"\(urn:uuid:[^"]*\)".*"issuer".*/\1/p' "$D/yamada-diploma.json")
+step "$BIN/wallet" present "$ID" --wallet "$D/wallet" --passphrase-env GRADUATE_PASS --list-claims
+step "$BIN/wallet" present "$ID" --wallet "$D/wallet" --passphrase-env GRADUATE_PASS \
+	--disclose name --nonce interview-2026-04-01 --aud https://employer.example --qr
+step "$BIN/wallet" present "$ID" --wallet "$D/wallet" --passphrase-env GRADUATE_PASS \
+	--disclose name --nonce interview-2026-04-01 --aud https://employer.example --qr-png "$D/qr.png"
+echo "   The employer's verifier reads the QR code from the image (zbar) and checks it offline:"
+step "$BIN/verifier" verify --replica "$D/employer-replica" --qr-image "$D/qr.png" \
+	--nonce interview-2026-04-01 --aud https://employer.example --require-kb
+
 say "6. Someone edits the diploma to change the name: the verifier rejects it, and says why"
 sed 's/"山田 太郎"/"山田 次郎"/' "$D/yamada-diploma.json" >"$D/edited-diploma.json"
 step "$BIN/verifier" verify --replica "$D/employer-replica" "$D/edited-diploma.json"
