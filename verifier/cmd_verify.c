@@ -5,6 +5,7 @@
 #include "jose.h"
 #include "jsonin.h"
 #include "qr.h"
+#include "qrpayload.h"
 #include "sdjwt.h"
 #include "ledgerstate.h"
 #include "timeutil.h"
@@ -198,8 +199,8 @@ static int run(const struct cli_parsed *p)
 			out_error(subject, &d);
 			return VERIFIER_EXIT_USAGE;
 		}
-		int e = qr_payload_decode(qr_text ? qr_text : scanned,
-					  qr_text ? strlen(qr_text) : sl, &text, &len, &d);
+		int e = qrpayload_decode(qr_text ? qr_text : scanned,
+					 qr_text ? strlen(qr_text) : sl, &text, &len, &d);
 		free(scanned);
 		if (e) {
 			out_error(subject, &d);

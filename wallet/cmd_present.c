@@ -6,6 +6,7 @@
 
 #include "fileio.h"
 #include "qr.h"
+#include "qrpayload.h"
 #include "sdjwt.h"
 #include "timeutil.h"
 
@@ -132,27 +133,38 @@ static int run(const struct cli_parsed *p)
 	const char *png = cli_value(p, "qr-png"), *svg = cli_value(p, "qr-svg");
 	const char *out = cli_value(p, "out");
 	if (cli_given(p, "qr") || png || svg) {
-		if (qr_payload_encode(pres, plen, &payload, &paylen, &d) != 0) {
+		struct qr_code q;
+		if (qrpayload_encode(pres, plen, &payload, &paylen, &d) != 0 ||
+		    qr_encode(payload, paylen, &q, &d) != 0) {
 			out_error(id, &d);
 			goto out;
 		}
-		if (png && qr_write_png(payload, png, 8, &d) != 0) {
+		int bad = 0;
+		if (png && qr_write_png(&q, 8, png, &d) != 0) {
 			out_error(png, &d);
-			goto out;
+			bad = 1;
 		}
-		if (svg && qr_write_svg(payload, svg, &d) != 0) {
+		if (!bad && svg && qr_write_svg(&q, svg, &d) != 0) {
 			out_error(svg, &d);
-			goto out;
+			bad = 1;
 		}
-		if (cli_given(p, "qr")) {
+		if (!bad && cli_given(p, "qr")) {
+			/* square modules (half blocks) when the code fits 80
+			 * columns so, else 2x2 modules a character */
 			char *art = NULL;
-			if (qr_render_text(payload, &art, &d) != 0) {
+			size_t al = 0;
+			if (qr_render_text(&q, 0, 80, &art, &al, &d) != 0 &&
+			    qr_render_text(&q, QR_TEXT_QUADRANTS, 80, &art, &al, &d) != 0) {
 				out_error("--qr", &d);
-				goto out;
+				bad = 1;
+			} else {
+				fputs(art, stdout);
 			}
-			fputs(art, stdout);
 			free(art);
 		}
+		qr_code_release(&q);
+		if (bad)
+			goto out;
 	} else if (out) {
 		if (fileio_write_atomic(out, pres, plen, 0600, FILEIO_REPLACE, &d) != 0) {
 			out_error(out, &d);

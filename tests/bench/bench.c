@@ -10,7 +10,7 @@
 #include "init.h"
 #include "diploma_sd.h"
 #include "fileio.h"
-#include "qr.h"
+#include "qrpayload.h"
 #include "sdjwt.h"
 #include "jsonin.h"
 #include "record.h"
@@ -364,16 +364,13 @@ int main(int argc, char **argv)
 	       "");
 	printf("%-46s %12.0f %8.2f %8s\n", "verify the presentation (KB, ledger)", sdv.op,
 	       sdv.ratio, ">= 0.60");
-	char *payload = NULL;
-	size_t paylen = 0;
-	if (qr_payload_encode(sc.pres, sc.plen, &payload, &paylen, NULL) != 0)
+	struct qrpayload_sizes qs;
+	if (qrpayload_measure(sc.pres, sc.plen, &qs, NULL) != 0)
 		return 1;
-	printf("\nQR code of that presentation at level M:\n");
-	printf("  %-44s %6zu bytes, version %d\n", "as text, byte mode", sc.plen,
-	       qr_version(sc.pres, 0));
-	printf("  %-44s %6zu bytes, version %d  (chosen)\n",
-	       "SH1: base45(zlib(binary parts)), alphanumeric", paylen, qr_version(payload, 1));
-	free(payload);
+	printf("\nQR code of that presentation at level M (docs/qr.md):\n");
+	for (int k = 0; k < QRPAYLOAD_CANDIDATES; k++)
+		printf("  %-44s %6zu, version %d%s\n", qrpayload_candidate_name(k), qs.c[k].bytes,
+		       qs.c[k].version, k == QRPAYLOAD_SH1_B45 ? "  (chosen)" : "");
 	free(issued);
 	free(sc.pres);
 	diploma_sd_paths_free(sc.paths, sc.npaths);
