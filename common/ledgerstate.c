@@ -164,6 +164,87 @@ static int replay(struct lstate *s, uint64_t from, struct lstate_outcome *outcom
 	return 0;
 }
 
+/* ---- compromise reported late ---- */
+
+#define LSTATE_MAX_PASSES 5
+
+struct compromised {
+	size_t n;
+	unsigned char (*pk)[ED25519_PUBLIC_BYTES];
+	int64_t *since;
+};
+
+static void compromised_free(struct compromised *c)
+{
+	free(c->pk);
+	free(c->since);
+	memset(c, 0, sizeof *c);
+}
+
+static int compromised_of(const struct registry *r, struct compromised *c)
+{
+	memset(c, 0, sizeof *c);
+	size_t n = registry_compromised_keys(r, NULL, NULL, 0);
+	if (!n)
+		return 0;
+	c->pk = malloc(n * sizeof *c->pk);
+	c->since = malloc(n * sizeof *c->since);
+	if (!c->pk || !c->since) {
+		compromised_free(c);
+		return SHOMEI_ERR_NOMEM;
+	}
+	c->n = registry_compromised_keys(r, c->pk, c->since, n);
+	return 0;
+}
+
+static int compromised_same(const struct compromised *a, const struct compromised *b)
+{
+	return a->n == b->n && (!a->n || (!memcmp(a->pk, b->pk, a->n * sizeof *a->pk) &&
+					   !memcmp(a->since, b->since, a->n * sizeof *a->since)));
+}
+
+/* Replays the whole ledger again with every key the registry knows to be
+ * compromised presumed so from its "since" on, until that set no longer
+ * changes: then nothing such a key signed after its compromise has effect,
+ * however late the log reported it (registry.h). Usually zero passes. */
+static int settle(struct lstate *s, struct shomei_diag *d)
+{
+	struct compromised cur;
+	int e = compromised_of(s->reg, &cur);
+	for (int pass = 0; !e && cur.n && pass < LSTATE_MAX_PASSES; pass++) {
+		struct registry *fresh = registry_new();
+		if (!fresh) {
+			e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+			break;
+		}
+		for (size_t i = 0; !e && i < cur.n; i++)
+			e = registry_presume_compromised(fresh, cur.pk[i], cur.since[i]);
+		if (e) {
+			registry_free(fresh);
+			e = diag_set(d, e, NULL, "out of memory");
+			break;
+		}
+		registry_free(s->reg);
+		s->reg = fresh;
+		merkle_frontier_init(&s->frontier);
+		s->frontier_valid = 1;
+		s->last_time = 0;
+		e = replay(s, 0, NULL, 0, 0, d);
+		struct compromised next;
+		if (!e)
+			e = compromised_of(s->reg, &next);
+		if (e)
+			break;
+		int same = compromised_same(&cur, &next);
+		compromised_free(&cur);
+		cur = next;
+		if (same)
+			break;
+	}
+	compromised_free(&cur);
+	return e;
+}
+
 /* ---- the snapshot ---- */
 
 static void snapshot_bind(const struct lstate *s, unsigned char bind[32])
@@ -257,6 +338,8 @@ int lstate_open(const char *dir, const struct lstate_trust *pin, struct lstate *
 			goto fail;
 		}
 		e = replay(s, 0, NULL, 0, 0, d);
+		if (!e)
+			e = settle(s, d);
 		if (e) {
 			diag_prefix(d, dir);
 			goto fail;
@@ -332,7 +415,31 @@ int lstate_append(struct lstate *s, const struct ed25519_key *log_key, const voi
 		}
 		return e;
 	}
-	e = replay(s, before, outcomes, first, n, d);
+	struct compromised had;
+	e = compromised_of(s->reg, &had);
+	if (!e)
+		e = replay(s, before, outcomes, first, n, d);
+	if (!e) {
+		/* a compromise reported now may void what the key signed earlier */
+		struct compromised after;
+		e = compromised_of(s->reg, &after);
+		if (!e && !compromised_same(&had, &after)) {
+			if (!s->frontier_valid) {
+				/* loaded from a snapshot: rebuild from the entries */
+				registry_free(s->reg);
+				s->reg = registry_new();
+				merkle_frontier_init(&s->frontier);
+				s->frontier_valid = 1;
+				s->last_time = 0;
+				e = s->reg ? replay(s, 0, NULL, 0, 0, d)
+					   : diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+			}
+			if (!e)
+				e = settle(s, d);
+		}
+		compromised_free(&after);
+	}
+	compromised_free(&had);
 	if (e)
 		diag_prefix(d, "after the append");
 	else

@@ -72,6 +72,11 @@ struct anchored {
 };
 _Static_assert(sizeof(struct anchored) == REGISTRY_DIGEST_ENTRY_BYTES, "the documented cost");
 
+struct presumed {
+	unsigned char pk[ED25519_PUBLIC_BYTES];
+	int64_t since;
+};
+
 /* An entry a snapshot replays: any but an applied anchor. */
 struct other {
 	uint64_t index;
@@ -148,6 +153,12 @@ struct registry {
 	size_t next;
 	void *map;
 	size_t map_len;
+
+	/* Keys known (from a previous replay) to be compromised since a time:
+	 * nothing they sign from then on is applied, even before the log reports
+	 * the compromise (DESIGN.md §Trust model 5). */
+	struct presumed *presumed;
+	size_t npresumed, presumed_cap;
 
 	size_t bytes;
 };
@@ -414,6 +425,7 @@ void registry_free(struct registry *r)
 	free(r->status_tab.slots);
 	free(r->rej);
 	free(r->others);
+	free(r->presumed);
 	if (r->map)
 		munmap(r->map, r->map_len);
 	free(r);
@@ -486,6 +498,11 @@ static int key_valid(const struct registry *r, uint32_t k, int64_t t, const char
 		return reject(d, where, "key retired at %s", when(key->retired_time, tb));
 	if (key->compromised && key->since <= t)
 		return reject(d, where, "key compromised since %s", when(key->since, tb));
+	for (size_t i = 0; i < r->npresumed; i++)
+		if (!memcmp(r->presumed[i].pk, key->pk, ED25519_PUBLIC_BYTES) &&
+		    r->presumed[i].since <= t)
+			return reject(d, where, "key compromised since %s (reported later in the log)",
+				      when(r->presumed[i].since, tb));
 	return 0;
 }
 
@@ -1247,9 +1264,10 @@ size_t registry_revoked_count(const struct registry *r)
 
 /* --- snapshots ------------------------------------------------------------ */
 
-#define SNAP_MAGIC	"shomei-regsnap1\n"
+#define SNAP_MAGIC	"shomei-regsnap2\n"
 #define SNAP_MAGIC_LEN	16
-#define SNAP_HEADER_LEN (SNAP_MAGIC_LEN + 32 + 8 * 8 + 32)
+#define SNAP_HEADER_LEN (SNAP_MAGIC_LEN + 32 + 8 * 8 + 32 + 8)
+#define SNAP_PRESUMED_LEN (ED25519_PUBLIC_BYTES + 8)
 #define SNAP_OTHER_HEAD 20 /* index, time, length */
 #define SNAP_AREC_LEN	24
 
@@ -1297,6 +1315,12 @@ int registry_save(const struct registry *r, const char *path, const unsigned cha
 	struct anchored *all = NULL;
 	size_t nall = r->ndigests + r->next;
 	int err = buf_append(&b, head, sizeof head);
+	for (size_t i = 0; !err && i < r->npresumed; i++) {
+		unsigned char ph[SNAP_PRESUMED_LEN];
+		memcpy(ph, r->presumed[i].pk, ED25519_PUBLIC_BYTES);
+		put64(ph + ED25519_PUBLIC_BYTES, (uint64_t)r->presumed[i].since);
+		err = buf_append(&b, ph, sizeof ph);
+	}
 	/* the entries that are replayed on load */
 	for (size_t i = 0; !err && i < r->nothers; i++) {
 		int64_t t;
@@ -1358,6 +1382,7 @@ int registry_save(const struct registry *r, const char *path, const unsigned cha
 	put64(n + 40, nall);
 	put64(n + 48, ext_off);
 	put64(n + 56, sizeof(struct anchored));
+	put64(n + 96, r->npresumed);
 	/* the checksum covers everything before the digest table */
 	sha256(h, ext_off, n + 64);
 	err = fileio_write_atomic(path, b.data, b.len, 0644, FILEIO_REPLACE, d);
@@ -1427,6 +1452,18 @@ int registry_load(const char *path, const unsigned char bind[32], struct registr
 		goto fail;
 	}
 	size_t at = SNAP_HEADER_LEN;
+	uint64_t npres = get64(n + 96);
+	if (npres > REGISTRY_MAX_KEYS || (ext_off - at) / SNAP_PRESUMED_LEN < npres) {
+		diag_set(d, err, path, "damaged snapshot (presumed)");
+		goto fail;
+	}
+	for (uint64_t i = 0; i < npres; i++, at += SNAP_PRESUMED_LEN) {
+		if (registry_presume_compromised(r, p + at,
+						 (int64_t)get64(p + at + ED25519_PUBLIC_BYTES)) != 0) {
+			err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+			goto fail;
+		}
+	}
 	for (uint64_t i = 0; i < nothers; i++) {
 		if (ext_off - at < SNAP_OTHER_HEAD) {
 			diag_set(d, err, path, "damaged snapshot (entries)");
@@ -1493,4 +1530,36 @@ fail:
 int64_t registry_last_time(const struct registry *r)
 {
 	return r && r->has_last ? r->last_time : 0;
+}
+
+int registry_presume_compromised(struct registry *r, const unsigned char pk[ED25519_PUBLIC_BYTES],
+				 int64_t since)
+{
+	if (!r)
+		return SHOMEI_ERR_USAGE;
+	int err;
+	GROW(err, r, r->presumed, r->presumed_cap, r->npresumed + 1, REGISTRY_MAX_KEYS);
+	if (err)
+		return err;
+	memcpy(r->presumed[r->npresumed].pk, pk, ED25519_PUBLIC_BYTES);
+	r->presumed[r->npresumed].since = since;
+	r->npresumed++;
+	return 0;
+}
+
+size_t registry_compromised_keys(const struct registry *r,
+				 unsigned char (*pk)[ED25519_PUBLIC_BYTES], int64_t *since,
+				 size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; r && i < r->nkeys; i++) {
+		if (!r->keys[i].compromised)
+			continue;
+		if (n < max) {
+			memcpy(pk[n], r->keys[i].pk, ED25519_PUBLIC_BYTES);
+			since[n] = r->keys[i].since;
+		}
+		n++;
+	}
+	return n;
 }

@@ -282,6 +282,21 @@ int registry_save(const struct registry *r, const char *path, const unsigned cha
 int registry_load(const char *path, const unsigned char bind[32], struct registry **out,
 		  struct shomei_diag *d) __attribute__((warn_unused_result));
 
+/* Compromise known before replay. A key-compromised record "since T"
+ * written at log time L voids the key's anchors from T on, but records the
+ * key signed between T and L were applied when replayed. To void those too
+ * (DESIGN.md §Trust model 5), a replay is run again with every key that the
+ * first replay found compromised presumed so from the start:
+ * registry_compromised_keys lists them (with their since; returns how many
+ * there are, filling at most max), registry_presume_compromised sets one on
+ * a fresh registry before any entry is applied (0, or SHOMEI_ERR_NOMEM).
+ * ledgerstate.c repeats this until the list no longer changes. */
+int registry_presume_compromised(struct registry *r, const unsigned char pk[ED25519_PUBLIC_BYTES],
+				 int64_t since) __attribute__((warn_unused_result));
+size_t registry_compromised_keys(const struct registry *r,
+				 unsigned char (*pk)[ED25519_PUBLIC_BYTES], int64_t *since,
+				 size_t max);
+
 /* The log time of the last entry applied (0 before any). */
 int64_t registry_last_time(const struct registry *r);
 

@@ -338,6 +338,67 @@ static void test_snapshot(void **state)
 	free(rec2);
 }
 
+/* A compromise reported late voids what the key signed after "since", not
+ * only its anchors: a thief's reinstatement of a revoked credential, written
+ * before the institution reported the compromise, has no effect. */
+static void test_late_compromise(void **state)
+{
+	struct fx *f = *state;
+	struct lstate *s = populated(f); /* genesis and JP-13-0001 with key inst */
+	struct shomei_diag d;
+	unsigned char st[RECORD_HASH_BYTES] = {9, 9};
+	struct record_fields rv = {.type = RECORD_REVOKE,
+				   .institution = "JP-13-0001",
+				   .hashes = (const unsigned char(*)[RECORD_HASH_BYTES])st,
+				   .nhashes = 1,
+				   .reason = RECORD_REASON_FRAUD};
+	struct record_fields ri = rv;
+	ri.type = RECORD_REINSTATE;
+	struct record_fields add = {
+	    .type = RECORD_KEY_ADD, .institution = "JP-13-0001", .key = f->other_did};
+	struct record_fields comp = {.type = RECORD_KEY_COMPROMISED,
+				     .institution = "JP-13-0001",
+				     .key = f->inst_did,
+				     .since = 1774397400};
+	struct {
+		struct record_fields *f;
+		const struct ed25519_key *k;
+		int64_t t;
+	} steps[] = {
+	    {&rv, f->inst, 1774397100},	  /* the institution revokes */
+	    {&add, f->inst, 1774397200},  /* and adds a second key */
+	    {&ri, f->inst, 1774397500},	  /* a thief with the first key reinstates */
+	    {&comp, f->other, 1774397600}, /* reported: compromised since ...400 */
+	};
+	struct registry_status rs;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		size_t len;
+		char *rec = sign(steps[i].f, steps[i].k, &len);
+		const void *one[1] = {rec};
+		assert_int_equal(lstate_append(s, f->log, one, &len, 1, steps[i].t, NULL, &d), 0);
+		free(rec);
+		if (i == 2) { /* before the report, the reinstatement is in force */
+			assert_int_equal(registry_status(lstate_registry(s), st, "JP-13-0001", &rs),
+					 0);
+			assert_int_equal(rs.revoked, 0);
+		}
+	}
+	assert_int_equal(registry_status(lstate_registry(s), st, "JP-13-0001", &rs), 0);
+	assert_int_equal(rs.revoked, 1);
+	lstate_free(s);
+	/* the same from the snapshot and from a full replay */
+	char snap[600];
+	snprintf(snap, sizeof snap, "%s/%s", f->dir, LSTATE_SNAPSHOT_FILE);
+	for (int round = 0; round < 2; round++) {
+		if (round == 1)
+			assert_int_equal(remove(snap), 0);
+		assert_int_equal(lstate_open(f->dir, NULL, &s, &d), 0);
+		assert_int_equal(registry_status(lstate_registry(s), st, "JP-13-0001", &rs), 0);
+		assert_int_equal(rs.revoked, 1);
+		lstate_free(s);
+	}
+}
+
 int main(void)
 {
 	if (shomei_init() != 0)
@@ -347,6 +408,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_pinning, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tampered_entry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_late_compromise, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
