@@ -390,3 +390,37 @@ const struct cli_cmd issuer_cmd_authority_close = {
     .max_pos = 1,
     .run = run_close,
 };
+
+static const struct cli_opt addkey_opts[] = {
+    AUTHORITY_OPTS,
+    {"key", 'k', CLI_VALUE, "DID", "the key to add (the did:key 'issuer init' printed)", 0},
+    {"json", 0, CLI_FLAG, NULL, "print the result as JSON", 0},
+};
+
+/* When an institution's only key is lost or compromised, it cannot sign its
+ * own next key: the authority records it. */
+static int run_addkey(const struct cli_parsed *p)
+{
+	const char *key = cli_value(p, "key");
+	if (check_id("authority add-key", p->pos[0]))
+		return ISSUER_EXIT_USAGE;
+	struct shomei_diag d;
+	unsigned char pk[ED25519_PUBLIC_BYTES];
+	if (!key || didkey_to_public(key, pk, &d) != 0) {
+		out_errorf("authority add-key", "--key DID is required: the new key's did:key");
+		return ISSUER_EXIT_USAGE;
+	}
+	struct record_fields f = {.type = RECORD_KEY_ADD, .institution = p->pos[0], .key = key};
+	return authority_write(p, &f);
+}
+
+const struct cli_cmd issuer_cmd_authority_add_key = {
+    .name = "authority add-key",
+    .usage = "ID",
+    .summary = "add a key to an institution on its behalf (when its own key is lost or compromised)",
+    .opts = addkey_opts,
+    .nopts = sizeof addkey_opts / sizeof addkey_opts[0],
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run_addkey,
+};

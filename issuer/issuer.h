@@ -27,6 +27,7 @@ extern const struct cli_cmd issuer_cmd_authority_init;
 extern const struct cli_cmd issuer_cmd_authority_register;
 extern const struct cli_cmd issuer_cmd_authority_merge;
 extern const struct cli_cmd issuer_cmd_authority_close;
+extern const struct cli_cmd issuer_cmd_authority_add_key;
 extern const struct cli_cmd issuer_cmd_key_rotate;
 extern const struct cli_cmd issuer_cmd_key_compromised;
 extern const struct cli_cmd issuer_cmd_revoke;

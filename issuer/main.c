@@ -8,6 +8,7 @@ static const struct cli_cmd *const commands[] = {
     &issuer_cmd_authority_register,
     &issuer_cmd_authority_merge,
     &issuer_cmd_authority_close,
+    &issuer_cmd_authority_add_key,
     &issuer_cmd_key_rotate,
     &issuer_cmd_key_compromised,
     &issuer_cmd_revoke,

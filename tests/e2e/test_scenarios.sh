@@ -114,28 +114,44 @@ K1=$(sed -n 's/.*"did": *"\([^"]*\)".*/\1/p' "$T/E/institution.json")
 run "$VERIFIER" verify --json "$T/e1.json"
 T1=$(sed -n 's/.*"anchorTime":"\([^"]*\)".*/\1/p' "$T/out")
 SINCE=$(python3 -c "import datetime,sys; t=datetime.datetime.strptime(sys.argv[1],'%Y-%m-%dT%H:%M:%SZ'); print(int(t.replace(tzinfo=datetime.timezone.utc).timestamp())+1)" "$T1")
-run "$ISSUER" key rotate --dir "$T/E" $P $LP $KDF
-expect "4: E rotates to K2 (K1 retired)" 0 "" "^did:key:"
-run "$ISSUER" key compromised "$K1" --since "$SINCE" --dir "$T/E" $P $LP
+# K1 is compromised, so it cannot vouch for a new key: E makes K2 and the
+# authority records it; E then reports K1 compromised since T, signed with K2.
+run "$ISSUER" init --dir "$T/E2" --name "筑紫工科大学" $KDF $P
+expect "4: E makes a new key K2" 0 "" "^did:key:"
+K2=$(cat "$T/out")
+run "$ISSUER" authority add-key JP-40-0005 --key "$K2" $AP
+expect "4: the authority adds K2 for E" 0 "" "^key-add recorded"
+run "$ISSUER" key compromised "$K1" --since "$SINCE" --dir "$T/E2" $P $LP
 expect "4: E marks K1 compromised since e1's anchor + 1 s" 0 "" "^key-compromised recorded"
 run "$VERIFIER" verify "$T/e1.json"
 expect "4: e1, anchored before T, verifies" 0 "" "^VALID"
 run "$VERIFIER" verify "$T/e2.json"
-expect "4: e2, anchored after T, is invalid" 1 "" "^INVALID: anchored at .*, after the key.s compromise since "
+expect "4: e2, anchored after T, is invalid (the thief's anchor is void)" 1 "" "^INVALID: not anchored by JP-40-0005"
 run "$VERIFIER" verify "$T/e3.json"
 expect "4: e3, never anchored, is invalid" 1 "" "^INVALID: .*not anchored"
-issue "$T/E" "$T/e4.json"
+issue "$T/E2" "$T/e4.json"
 expect "4: E issues with K2" 0
 run "$VERIFIER" verify "$T/e4.json"
 expect "4: and that verifies" 0 "" "^VALID"
+run "$ISSUER" key rotate --dir "$T/E-thief" $P $LP $KDF
+expect "4: the thief cannot rotate K1 to a key of his own" 1 ""
+grep -q "registry rejected it" "$T/err" && ok "4: the refusal is reported" || not_ok "4: $(cat "$T/err")"
 
 # --- 5. a back-dated diploma signed with a retired key -----------------------------------
-issue "$T/E-thief" "$T/e5.json" --valid-from 2026-01-01T00:00:00Z
+cp -a "$T/U" "$T/U-old"
+run "$ISSUER" key rotate --dir "$T/U" $P $LP $KDF
+expect "5: U rotates its key (the old one retired)" 0 "" "^did:key:"
+issue "$T/U-old" "$T/u5.json" --valid-from 2026-01-01T00:00:00Z
 expect "5: anchoring with the retired key is refused" 4 ""
-issue "$T/E-thief" "$T/e5.json" --valid-from 2026-01-01T00:00:00Z --no-anchor
+grep -q "key retired at" "$T/err" && ok "5: because the key is retired" || not_ok "5: $(cat "$T/err")"
+issue "$T/U-old" "$T/u5.json" --valid-from 2026-01-01T00:00:00Z --no-anchor
 expect "5: the back-dated diploma, signed offline" 0
-run "$VERIFIER" verify "$T/e5.json"
+run "$VERIFIER" verify "$T/u5.json"
 expect "5: is invalid" 1 "" "^INVALID: .*not anchored"
+issue "$T/U" "$T/u6.json"
+expect "5: U issues with its new key" 0
+run "$VERIFIER" verify "$T/u6.json"
+expect "5: and that verifies" 0 "" "^VALID"
 
 # --- 6. a forked mirror ------------------------------------------------------------------
 M="$T/www"
