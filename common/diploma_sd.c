@@ -128,8 +128,9 @@ int diploma_sd_issue(const struct credential_claims *c, const struct credential_
 			sd[nsd++] = paths[i];
 	struct sdjwt_issue_options o = {.sd_paths = sd, .nsd = nsd, .decoys = 2, .kid = kid};
 	if (!e)
-		e = sdjwt_issue(p, &o, key, out, len, d);
-	json_decref(p);
+		e = sdjwt_issue_owned(p, &o, key, out, len, d);
+	else
+		json_decref(p);
 	if (!e && diploma_sd_digest(*out, *len, digest) != 0)
 		e = diag_set(d, SHOMEI_ERR_INVALID, NULL, "no issuer JWS");
 	return e;

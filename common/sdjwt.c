@@ -722,6 +722,9 @@ static int make_disclosure(json_t *arr, char **text, size_t *len, char digest[SD
 	return e;
 }
 
+static int issue(json_t *work, const struct sdjwt_issue_options *o, const struct ed25519_key *key,
+		 char **out, size_t *len, struct shomei_diag *d);
+
 int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 		const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
 {
@@ -730,9 +733,33 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 	*len = 0;
 	if (!json_is_object(payload))
 		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "the payload is not an object");
-	if (o->nsd > SDJWT_MAX_DISCLOSURES)
-		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "too many disclosable claims");
 	json_t *work = json_deep_copy(payload);
+	if (!work)
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	return issue(work, o, key, out, len, d);
+}
+
+int sdjwt_issue_owned(json_t *payload, const struct sdjwt_issue_options *o,
+		      const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
+{
+	diag_clear(d);
+	*out = NULL;
+	*len = 0;
+	if (!json_is_object(payload)) {
+		json_decref(payload);
+		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "the payload is not an object");
+	}
+	return issue(payload, o, key, out, len, d);
+}
+
+/* Issues from `work`, which it owns and changes. */
+static int issue(json_t *work, const struct sdjwt_issue_options *o, const struct ed25519_key *key,
+		 char **out, size_t *len, struct shomei_diag *d)
+{
+	if (o->nsd > SDJWT_MAX_DISCLOSURES) {
+		json_decref(work);
+		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "too many disclosable claims");
+	}
 	const char **order = calloc(o->nsd ? o->nsd : 1, sizeof *order);
 	char **discs = calloc(o->nsd ? o->nsd : 1, sizeof *discs);
 	size_t *dlens = calloc(o->nsd ? o->nsd : 1, sizeof *dlens);

@@ -60,6 +60,12 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 		const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
     __attribute__((warn_unused_result));
 
+/* As sdjwt_issue, but takes over payload (one reference: it is changed and
+ * released), saving the copy: for callers that build the payload for this. */
+int sdjwt_issue_owned(json_t *payload, const struct sdjwt_issue_options *o,
+		      const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
+    __attribute__((warn_unused_result));
+
 /* The claims that `issued` (an SD-JWT as issued, or any presentation of it)
  * lets its holder disclose: a new array of {"path", "value"} for every
  * disclosure, in the order they appear. The issuer's signature is not
