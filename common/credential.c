@@ -12,7 +12,8 @@
 
 const char *const credential_claim_names[] = {
     "holder",	    "name",	   "studentId",	    "birthDate", "achievementType", "degree",
-    "fieldOfStudy", "description", "conferralDate", "validFrom", "validUntil",	    NULL,
+    "fieldOfStudy", "description", "conferralDate", "validFrom", "validUntil",	    "grades",
+    "honours",	    NULL,
 };
 
 /* The achievementType vocabulary of Open Badges 3.0 (AchievementType enumeration). */
@@ -68,7 +69,8 @@ static const char **claim_slot(struct credential_claims *c, const char *name)
 	const char **slots[] = {
 	    &c->holder,		  &c->name,	  &c->student_id,     &c->birth_date,
 	    &c->achievement_type, &c->degree,	  &c->field_of_study, &c->description,
-	    &c->conferral_date,	  &c->valid_from, &c->valid_until,
+	    &c->conferral_date,	  &c->valid_from, &c->valid_until, &c->grades,
+	    &c->honours,
 	};
 	_Static_assert(sizeof slots / sizeof slots[0] ==
 			   sizeof credential_claim_names / sizeof credential_claim_names[0] - 1,
@@ -131,9 +133,10 @@ int credential_claims_check(const struct credential_claims *c, struct shomei_dia
 	const char *const values[] = {
 	    c->holder,		 c->name,	c->student_id,	   c->birth_date,
 	    c->achievement_type, c->degree,	c->field_of_study, c->description,
-	    c->conferral_date,	 c->valid_from, c->valid_until,
+	    c->conferral_date,	 c->valid_from, c->valid_until,	   c->grades,
+	    c->honours,
 	};
-	static const int required[] = {1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0};
+	static const int required[] = {1, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0};
 	_Static_assert(sizeof values / sizeof values[0] == sizeof required / sizeof required[0],
 		       "one rule per claim");
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
@@ -270,6 +273,10 @@ int credential_build(const struct credential_claims *c, const struct credential_
 			put(subject, "studentId", json_string(c->student_id), &failed);
 		if (c->birth_date)
 			put(subject, "birthDate", json_string(c->birth_date), &failed);
+		if (c->grades)
+			put(subject, "grades", json_string(c->grades), &failed);
+		if (c->honours)
+			put(subject, "honours", json_string(c->honours), &failed);
 
 		put(achievement, "id", json_string(achievement_id), &failed);
 		put(achievement, "type", string_array("Achievement", NULL), &failed);

@@ -43,6 +43,8 @@ struct credential_claims {
 	const char *conferral_date;   /* YYYY-MM-DD */
 	const char *valid_from;	      /* optional dateTimeStamp; default: the issuance time */
 	const char *valid_until;      /* optional dateTimeStamp */
+	const char *grades;	      /* optional, e.g. "GPA 3.6/4.0" */
+	const char *honours;	      /* optional, e.g. "magna cum laude" */
 };
 
 /* The claim names, in the order of docs/credential.md; a CSV header or a claims

@@ -12,7 +12,7 @@
 
 #define SDJWT_ANCHOR_CONTEXT "shomei-sdjwt-v1\n"
 
-static const char *const allowed[] = {"name",	     "birthDate",     "studentId",
+static const char *const allowed[] = {"name",	     "birthDate",     "studentId", "grades", "honours",
 				      "fieldOfStudy", "description",  "degree",
 				      "achievementType", "conferralDate", "institution"};
 
@@ -114,7 +114,9 @@ int diploma_sd_issue(const struct credential_claims *c, const struct credential_
 	    (c->birth_date && json_object_set_new(p, "birthDate", json_string(c->birth_date))) ||
 	    (c->field_of_study &&
 	     json_object_set_new(p, "fieldOfStudy", json_string(c->field_of_study))) ||
-	    (c->description && json_object_set_new(p, "description", json_string(c->description))))
+	    (c->description && json_object_set_new(p, "description", json_string(c->description))) ||
+	    (c->grades && json_object_set_new(p, "grades", json_string(c->grades))) ||
+	    (c->honours && json_object_set_new(p, "honours", json_string(c->honours))))
 		e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 	if (!e)
 		e = put_time(p, "nbf", c->valid_from, d);

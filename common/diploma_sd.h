@@ -9,7 +9,7 @@
  *   jti  the credential id (urn:uuid)     cnf.jwk  the graduate's key (from the holder did:key)
  *   status.shomei_ledger.status_hash      the ledger status hash (record.h)
  *   institution, achievementType, degree, fieldOfStudy, description, conferralDate
- *   name, birthDate, studentId            selectively disclosable by default
+ *   name, birthDate, studentId, grades, honours   selectively disclosable by default
  *
  * The anchor digest of the SD-JWT form is SHA-256("shomei-sdjwt-v1\n" ||
  * the issuer JWS), which every presentation carries unchanged.
@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #define DIPLOMA_SD_VCT "urn:shomei:vct:diploma:1"
-#define DIPLOMA_SD_DEFAULT "name,birthDate,studentId"
+#define DIPLOMA_SD_DEFAULT "name,birthDate,studentId,grades,honours"
 #define DIPLOMA_SD_MAX_CLAIMS 16
 
 /* The claims a template may make disclosable: every claim of the payload

@@ -410,7 +410,8 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 	json_t *pth;
 	json_array_foreach(sv.disclosed, i, pth) append_name(v->disclosed, json_string_value(pth) + 1);
 	if (!strcmp(vct ? vct : "", DIPLOMA_SD_VCT)) {
-		static const char *const sdable[] = {"name", "birthDate", "studentId"};
+		static const char *const sdable[] = {"name", "birthDate", "studentId", "grades",
+						     "honours"};
 		for (size_t k = 0; k < sizeof sdable / sizeof sdable[0]; k++)
 			if (!json_object_get(c, sdable[k]))
 				append_name(v->withheld, sdable[k]);

@@ -36,6 +36,8 @@ static const struct cli_opt opts[] = {
     {"conferral-date", 0, CLI_VALUE, "DATE", "the date the degree was conferred, YYYY-MM-DD", 0},
     {"valid-from", 0, CLI_VALUE, "TIME", "validFrom (RFC 3339; default: now)", 0},
     {"valid-until", 0, CLI_VALUE, "TIME", "validUntil (RFC 3339; default: none)", 0},
+    {"grades", 0, CLI_VALUE, "TEXT", "the grades, e.g. GPA 3.6/4.0", 0},
+    {"honours", 0, CLI_VALUE, "TEXT", "the honours, e.g. magna cum laude", 0},
     CLI_OPTS_PASSPHRASE,
     CLI_OPTS_LEDGER,
     {"disclosable", 0, CLI_VALUE, "CLAIMS",
@@ -63,6 +65,8 @@ static const struct {
     {"conferral-date", "conferralDate"},
     {"valid-from", "validFrom"},
     {"valid-until", "validUntil"},
+    {"grades", "grades"},
+    {"honours", "honours"},
 };
 #define N_CLAIM_OPTS (sizeof claim_opts / sizeof claim_opts[0])
 

@@ -86,8 +86,9 @@ static void print_claims(const struct verdict *v)
 	}
 	if (v->sdjwt) {
 		printf("  disclosed    %s\n", v->disclosed[0] ? v->disclosed : "(none)");
-		printf("  withheld     %s%s(%zu undisclosed digests, decoys included)\n", v->withheld,
-		       v->withheld[0] ? " " : "", v->undisclosed);
+		printf("  withheld     %s%s(not disclosed, or not in this diploma; %zu undisclosed "
+		       "digests, decoys included)\n",
+		       v->withheld, v->withheld[0] ? " " : "", v->undisclosed);
 	}
 	if (v->ledger_checked && timeutil_format(v->ledger_time, t) == 0)
 		printf("  ledger       %s, checkpoint of %llu entries, last entry %s\n",

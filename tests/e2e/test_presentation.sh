@@ -18,7 +18,7 @@ HOLDER=$(cat "$T/out")
 issue() {
 	run "$ISSUER" issue --dir "$I" $P $LP --holder "$HOLDER" --name "山田 太郎" --student-id "$2" \
 		--birth-date 2003-04-02 --type BachelorDegree --degree "学士（工学）" --field "情報工学" \
-		--conferral-date 2026-03-25 --out "$1"
+		--conferral-date 2026-03-25 --grades "GPA 3.6/4.0" --honours "magna cum laude" --out "$1"
 }
 issue "$T/d.json" S2022-0001
 expect "issue writes both forms" 0
@@ -30,6 +30,8 @@ run "$WALLET" import --wallet "$W" $P "$T/d.json"
 expect "the wallet imports both forms" 0 "" "^imported"
 run "$WALLET" present "$ID" --wallet "$W" $P --list-claims
 expect "--list-claims" 0 "" "^birthDate +\"2003-04-02\""
+grep -Eq '^honours +"magna cum laude"' "$T/out" && grep -Eq '^grades +"GPA 3.6/4.0"' "$T/out" &&
+	ok "grades and honours are disclosable by default" || not_ok "list-claims: $(cat "$T/out")"
 if grep -rqa -e "山田" -e "S2022-0001" -e "2003-04-02" -e '"seed"' "$W"; then
 	not_ok "wallet files hold claims or the key in the clear"
 else
@@ -41,7 +43,7 @@ run "$WALLET" present "$ID" --wallet "$W" $P --disclose name,degree --nonce "$N"
 expect "present --qr-png" 0
 run "$VERIFIER" verify --qr-image "$T/p.png" --nonce "$N" --aud "$A" --require-kb
 expect "the verifier reads the PNG and accepts it" 0 "" "^VALID"
-grep -q "disclosed    name" "$T/out" && grep -q "withheld     birthDate,studentId" "$T/out" &&
+grep -q "disclosed    name" "$T/out" && grep -q "withheld     birthDate,studentId,grades,honours" "$T/out" &&
 	ok "the verdict lists disclosed and withheld claims" || not_ok "disclosed/withheld: $(cat "$T/out")"
 "$PYTHON" - "$T/p.png" "$T" <<'PY' >"$T/pil" 2>&1
 import sys
