@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sodium.h>
 
 static int setup(void **state)
@@ -112,11 +114,50 @@ static void test_check(void **state)
 	assert_int_equal(uuid_urn_check(s), 0);
 }
 
+/* The pool of random bytes is not inherited: a child after fork() and its
+ * parent never make the same uuid. */
+static void test_fork(void **state)
+{
+	(void)state;
+	char first[UUID_URN_BYTES];
+	assert_int_equal(uuid_urn_random(first), 0); /* fills the pool */
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c[UUID_URN_BYTES];
+		if (uuid_urn_random(c) != 0 || write(fds[1], c, sizeof c) != (ssize_t)sizeof c)
+			_exit(1);
+		_exit(0);
+	}
+	char mine[UUID_URN_BYTES], child[UUID_URN_BYTES];
+	assert_int_equal(uuid_urn_random(mine), 0);
+	assert_int_equal(read(fds[0], child, sizeof child), (ssize_t)sizeof child);
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_string_not_equal(mine, child);
+	close(fds[0]);
+	close(fds[1]);
+	/* and many in a row are all different */
+	char prev[UUID_URN_BYTES];
+	assert_int_equal(uuid_urn_random(prev), 0);
+	for (int i = 0; i < 100; i++) {
+		char next[UUID_URN_BYTES];
+		assert_int_equal(uuid_urn_random(next), 0);
+		assert_string_not_equal(next, prev);
+		assert_int_equal(uuid_urn_check(next), 0);
+		memcpy(prev, next, sizeof prev);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_random_form),
 	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_fork),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
