@@ -7,6 +7,7 @@
 #include "uuid.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +114,30 @@ int credential_claims_from_json(const json_t *obj, struct credential_claims *c,
 	return 0;
 }
 
+/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF. Claims from the command line have not been through a JSON or CSV
+ * parser, and a credential may only hold text. */
+static int utf8_valid(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		if (!k || i + k > n)
+			return 0;
+		uint32_t cp = k == 1 ? c : k == 2 ? (c & 0x1fu) : k == 3 ? (c & 0x0fu) : (c & 0x07u);
+		for (size_t j = 1; j < k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + j] & 0x3fu);
+		}
+		static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+		if (cp < min[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
 static int check_text(const char *name, const char *v, int required, struct shomei_diag *d)
 {
 	if (!v)
@@ -125,7 +150,16 @@ static int check_text(const char *name, const char *v, int required, struct shom
 		if ((unsigned char)v[i] < 0x20)
 			return diag_set(d, SHOMEI_ERR_INVALID, name,
 					"contains a control character");
+	if (!utf8_valid((const unsigned char *)v, n))
+		return diag_set(d, SHOMEI_ERR_INVALID, name, "not valid UTF-8");
 	return 0;
+}
+
+/* A JSON string of text already checked (check_text, or ASCII we made):
+ * jansson's own UTF-8 check is a visible share of issuing a credential. */
+static json_t *checked_string(const char *v)
+{
+	return json_stringn_nocheck(v, strlen(v));
 }
 
 int credential_claims_check(const struct credential_claims *c, struct shomei_diag *d)
@@ -186,8 +220,8 @@ static void put(json_t *obj, const char *key, json_t *v, int *failed)
 static json_t *string_array(const char *a, const char *b)
 {
 	json_t *arr = json_array();
-	if (arr && (json_array_append_new(arr, json_string(a)) != 0 ||
-		    (b && json_array_append_new(arr, json_string(b)) != 0))) {
+	if (arr && (json_array_append_new(arr, checked_string(a)) != 0 ||
+		    (b && json_array_append_new(arr, checked_string(b)) != 0))) {
 		json_decref(arr);
 		return NULL;
 	}
@@ -244,17 +278,17 @@ int credential_build(const struct credential_claims *c, const struct credential_
 		failed = 1;
 	if (!failed) {
 		put(vc, "@context", credential_context_new(), &failed);
-		put(vc, "id", json_string(id), &failed);
+		put(vc, "id", checked_string(id), &failed);
 		put(vc, "type", string_array("VerifiableCredential", "OpenBadgeCredential"),
 		    &failed);
 		put(issuer, "id", json_string(iss->did), &failed);
 		put(issuer, "type", string_array("Profile", NULL), &failed);
 		put(issuer, "name", json_string(iss->name), &failed);
 		put(vc, "issuer", json_incref(issuer), &failed);
-		put(vc, "validFrom", json_string(valid_from), &failed);
+		put(vc, "validFrom", checked_string(valid_from), &failed);
 		if (c->valid_until)
-			put(vc, "validUntil", json_string(c->valid_until), &failed);
-		put(vc, "name", json_string(c->degree), &failed);
+			put(vc, "validUntil", checked_string(c->valid_until), &failed);
+		put(vc, "name", checked_string(c->degree), &failed);
 		char status_hex[RECORD_HEX_CHARS + 1];
 		unsigned char status[RECORD_HASH_BYTES];
 		if (record_status_hash(id, status) != 0)
@@ -264,31 +298,31 @@ int credential_build(const struct credential_claims *c, const struct credential_
 		    json_pack("{s:s, s:s}", "type", CREDENTIAL_STATUS_TYPE, "statusHash",
 			      status_hex),
 		    &failed);
-		put(vc, "awardedDate", json_string(awarded), &failed);
+		put(vc, "awardedDate", checked_string(awarded), &failed);
 
-		put(subject, "id", json_string(c->holder), &failed);
+		put(subject, "id", checked_string(c->holder), &failed);
 		put(subject, "type", string_array("AchievementSubject", NULL), &failed);
-		put(subject, "name", json_string(c->name), &failed);
+		put(subject, "name", checked_string(c->name), &failed);
 		if (c->student_id)
-			put(subject, "studentId", json_string(c->student_id), &failed);
+			put(subject, "studentId", checked_string(c->student_id), &failed);
 		if (c->birth_date)
-			put(subject, "birthDate", json_string(c->birth_date), &failed);
+			put(subject, "birthDate", checked_string(c->birth_date), &failed);
 		if (c->grades)
-			put(subject, "grades", json_string(c->grades), &failed);
+			put(subject, "grades", checked_string(c->grades), &failed);
 		if (c->honours)
-			put(subject, "honours", json_string(c->honours), &failed);
+			put(subject, "honours", checked_string(c->honours), &failed);
 
-		put(achievement, "id", json_string(achievement_id), &failed);
+		put(achievement, "id", checked_string(achievement_id), &failed);
 		put(achievement, "type", string_array("Achievement", NULL), &failed);
-		put(achievement, "achievementType", json_string(c->achievement_type), &failed);
-		put(achievement, "name", json_string(c->degree), &failed);
+		put(achievement, "achievementType", checked_string(c->achievement_type), &failed);
+		put(achievement, "name", checked_string(c->degree), &failed);
 		put(achievement, "description",
-		    json_string(c->description ? c->description : description), &failed);
+		    checked_string(c->description ? c->description : description), &failed);
 		put(criteria, "narrative",
-		    json_string(c->description ? c->description : description), &failed);
+		    checked_string(c->description ? c->description : description), &failed);
 		put(achievement, "criteria", json_incref(criteria), &failed);
 		if (c->field_of_study)
-			put(achievement, "fieldOfStudy", json_string(c->field_of_study), &failed);
+			put(achievement, "fieldOfStudy", checked_string(c->field_of_study), &failed);
 		put(subject, "achievement", json_incref(achievement), &failed);
 		put(vc, "credentialSubject", json_incref(subject), &failed);
 	}

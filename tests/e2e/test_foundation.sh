@@ -57,6 +57,9 @@ expect "issue one diploma" 0 "" ""
 run "$VERIFIER" verify "$T/d.json"
 expect "the verifier accepts it" 0 "" "^VALID: 学士（工学） \(BachelorDegree\)"
 grep -q "holder       山田 太郎 ($HOLDER)" "$T/out" && ok "verdict names the holder" || not_ok "verdict names the holder"
+run "$ISSUER" issue --dir "$I" $P $LP --holder "$HOLDER" --name "$(printf 'x\377')" \
+	--type BachelorDegree --degree X --conferral-date 2026-03-25 --out "$T/bad-utf8.json"
+expect "a claim that is not UTF-8 is refused" 2 "issuer: claims: name: not valid UTF-8"
 run "$VERIFIER" verify --json "$T/d.json"
 expect "--json report" 0 "" '"version":1,"status":"valid"'
 grep -q '"subjectName":"山田 太郎"' "$T/out" && ok "Japanese name round-trips" || not_ok "Japanese name round-trips: $(cat "$T/out")"
