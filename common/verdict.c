@@ -15,22 +15,41 @@
 static struct verdict_check *add(struct verdict *v, const char *name, enum verdict_result r,
 				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static struct verdict_check *add(struct verdict *v, const char *name, enum verdict_result r,
-				 const char *fmt, ...)
+/* Appends a check; a failure makes the verdict invalid, and `untrusted` a
+ * skip that leaves it untrusted (trust not established, nothing wrong). The
+ * first of either gives the reason. */
+static struct verdict_check *add_v(struct verdict *v, const char *name, enum verdict_result r,
+				   int untrusted, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static struct verdict_check *add_v(struct verdict *v, const char *name, enum verdict_result r,
+				   int untrusted, const char *fmt, va_list ap)
 {
 	if (v->nchecks >= VERDICT_MAX_CHECKS)
 		return NULL;
 	struct verdict_check *c = &v->checks[v->nchecks++];
 	c->name = name;
 	c->result = r;
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(c->detail, sizeof c->detail, fmt, ap);
-	va_end(ap);
-	if (r == VERDICT_FAIL && v->status != VERDICT_INVALID) {
-		v->status = VERDICT_INVALID;
+	enum verdict_status to = v->status;
+	if (r == VERDICT_FAIL && v->status != VERDICT_INVALID)
+		to = VERDICT_INVALID;
+	else if (untrusted && v->status == VERDICT_VALID)
+		to = VERDICT_UNTRUSTED;
+	if (to != v->status) {
+		v->status = to;
 		snprintf(v->reason, sizeof v->reason, "%s", c->detail);
 	}
+	return c;
+}
+
+static struct verdict_check *add(struct verdict *v, const char *name, enum verdict_result r,
+				 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct verdict_check *c = add_v(v, name, r, 0, fmt, ap);
+	va_end(ap);
 	return c;
 }
 
@@ -52,19 +71,10 @@ static void untrusted(struct verdict *v, const char *name, const char *fmt, ...)
 
 static void untrusted(struct verdict *v, const char *name, const char *fmt, ...)
 {
-	if (v->nchecks >= VERDICT_MAX_CHECKS)
-		return;
-	struct verdict_check *c = &v->checks[v->nchecks++];
-	c->name = name;
-	c->result = VERDICT_SKIP;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(c->detail, sizeof c->detail, fmt, ap);
+	add_v(v, name, VERDICT_SKIP, 1, fmt, ap);
 	va_end(ap);
-	if (v->status == VERDICT_VALID) {
-		v->status = VERDICT_UNTRUSTED;
-		snprintf(v->reason, sizeof v->reason, "%s", c->detail);
-	}
 }
 
 static const char *fmt_time(int64_t t, char out[TIMEUTIL_RFC3339_BYTES])

@@ -61,26 +61,10 @@ static int authority_unlock(const struct cli_parsed *p, struct ed25519_key **key
 		return ISSUER_EXIT_USAGE;
 	}
 	json_decref(j);
-	struct passphrase_source src;
-	if (cli_passphrase_source(p, &src, &d) != 0) {
-		out_error(NULL, &d);
-		return ISSUER_EXIT_USAGE;
-	}
 	snprintf(path, sizeof path, "%s/%s", dir, AUTHORITY_KEY_FILE);
-	char prompt[sizeof path + 32];
-	snprintf(prompt, sizeof prompt, "passphrase for %s: ", path);
-	char *pass = NULL;
-	size_t pass_len = 0;
-	if (passphrase_get(&src, prompt, 0, &pass, &pass_len, &d) != 0) {
-		out_error(NULL, &d);
-		return ISSUER_EXIT_FAILED;
-	}
-	int e = keyfile_read(path, pass, pass_len, key, &d);
-	passphrase_free(pass);
-	if (e) {
-		out_error(path, &d);
-		return ISSUER_EXIT_FAILED;
-	}
+	rc = issuer_key_read(p, "passphrase-env", "passphrase-fd", path, "", key);
+	if (rc)
+		return rc;
 	if (memcmp((*key)->pk, want, sizeof want) != 0) {
 		ed25519_key_free(*key);
 		*key = NULL;
@@ -141,29 +125,15 @@ static int run_init(const struct cli_parsed *p)
 		return ISSUER_EXIT_FAILED;
 	}
 
-	rc = ISSUER_EXIT_FAILED;
-	char *pass = NULL, *genesis = NULL, *text = NULL;
-	size_t pass_len = 0, glen = 0;
+	char *genesis = NULL, *text = NULL;
+	size_t glen = 0;
 	struct ed25519_key *akey = NULL, *wkey = NULL;
 	struct lstate *s = NULL;
 	json_t *aj = NULL;
-	char prompt[sizeof key_path + 48];
-	snprintf(prompt, sizeof prompt, "new passphrase for %s: ", key_path);
-	if (passphrase_get(&src, prompt, 1, &pass, &pass_len, &d) != 0) {
-		out_error(NULL, &d);
-		goto out;
-	}
-	akey = ed25519_key_new_random();
-	if (!akey) {
-		out_errorf(NULL, "out of secure memory");
-		goto out;
-	}
-	if (keyfile_write(key_path, akey, pass, pass_len, level, &d) != 0) {
-		out_error(key_path, &d);
-		goto out;
-	}
 	char wpath[4200];
-	if ((rc = issuer_ledger_new_writer_key(p, level, &wkey, wpath, sizeof wpath)) != 0)
+	if ((rc = issuer_key_create(p, "passphrase-env", "passphrase-fd", key_path, "", level,
+				    &akey)) != 0 ||
+	    (rc = issuer_ledger_new_writer_key(p, level, &wkey, wpath, sizeof wpath)) != 0)
 		goto out;
 	rc = ISSUER_EXIT_FAILED;
 	if (ledger_create(ldir, origin, wkey, &d) != 0) {
@@ -222,8 +192,6 @@ static int run_init(const struct cli_parsed *p)
 		       trust_path);
 	rc = ISSUER_EXIT_OK;
 out:
-	if (pass)
-		passphrase_free(pass);
 	ed25519_key_free(akey);
 	ed25519_key_free(wkey);
 	lstate_free(s);

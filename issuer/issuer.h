@@ -76,6 +76,17 @@ int issuer_ledger_dir(const struct cli_parsed *p, char *out, size_t cap);
 /* Opens and replays the ledger. Prints its own error; 0 or an exit code. */
 int issuer_ledger_open(const struct cli_parsed *p, struct lstate **s);
 
+/* Asks for a new passphrase (twice on a terminal) from the options env_opt /
+ * fd_opt, prompting "new passphrase for <what><path>", makes a key and seals
+ * it in the key file at path; issuer_key_read asks for the passphrase and
+ * opens one. Print their own errors; return 0, ISSUER_EXIT_USAGE (a bad
+ * passphrase option) or ISSUER_EXIT_FAILED. */
+int issuer_key_create(const struct cli_parsed *p, const char *env_opt, const char *fd_opt,
+		      const char *path, const char *what, enum keyfile_kdf_level level,
+		      struct ed25519_key **key);
+int issuer_key_read(const struct cli_parsed *p, const char *env_opt, const char *fd_opt,
+		    const char *path, const char *what, struct ed25519_key **key);
+
 /* Makes the ledger writer's key and seals it (ledger passphrase options) in
  * its file, whose path goes to path. 0 or an exit code. */
 int issuer_ledger_new_writer_key(const struct cli_parsed *p, enum keyfile_kdf_level level,

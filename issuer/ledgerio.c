@@ -66,23 +66,33 @@ static int writer_key_path(const struct cli_parsed *p, char *out, size_t cap)
 	return 0;
 }
 
-int issuer_ledger_new_writer_key(const struct cli_parsed *p, enum keyfile_kdf_level level,
-				 struct ed25519_key **key, char *path, size_t cap)
+/* The passphrase source of a pair of options (--passphrase-env/-fd, or the
+ * ledger's). */
+static int source_of(const struct cli_parsed *p, const char *env_opt, const char *fd_opt,
+		     struct passphrase_source *src)
+{
+	struct shomei_diag d;
+	diag_clear(&d);
+	if (cli_passphrase_source_named(p, env_opt, fd_opt, src, &d) != 0) {
+		out_error(NULL, &d);
+		return ISSUER_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int issuer_key_create(const struct cli_parsed *p, const char *env_opt, const char *fd_opt,
+		      const char *path, const char *what, enum keyfile_kdf_level level,
+		      struct ed25519_key **key)
 {
 	struct shomei_diag d;
 	diag_clear(&d);
 	*key = NULL;
-	int rc = writer_key_path(p, path, cap);
+	struct passphrase_source src;
+	int rc = source_of(p, env_opt, fd_opt, &src);
 	if (rc)
 		return rc;
-	struct passphrase_source src;
-	if (cli_passphrase_source_named(p, "ledger-passphrase-env", "ledger-passphrase-fd", &src,
-					&d) != 0) {
-		out_error(NULL, &d);
-		return ISSUER_EXIT_USAGE;
-	}
-	char prompt[4200];
-	snprintf(prompt, sizeof prompt, "new passphrase for the ledger writer key %s: ", path);
+	char prompt[4300];
+	snprintf(prompt, sizeof prompt, "new passphrase for %s%s: ", what, path);
 	char *pass = NULL;
 	size_t pass_len = 0;
 	if (passphrase_get(&src, prompt, 1, &pass, &pass_len, &d) != 0) {
@@ -106,23 +116,18 @@ int issuer_ledger_new_writer_key(const struct cli_parsed *p, enum keyfile_kdf_le
 	return 0;
 }
 
-static int unlock_writer(const struct cli_parsed *p, struct ed25519_key **key)
+int issuer_key_read(const struct cli_parsed *p, const char *env_opt, const char *fd_opt,
+		    const char *path, const char *what, struct ed25519_key **key)
 {
 	struct shomei_diag d;
 	diag_clear(&d);
 	*key = NULL;
-	char path[4200];
-	int rc = writer_key_path(p, path, sizeof path);
+	struct passphrase_source src;
+	int rc = source_of(p, env_opt, fd_opt, &src);
 	if (rc)
 		return rc;
-	struct passphrase_source src;
-	if (cli_passphrase_source_named(p, "ledger-passphrase-env", "ledger-passphrase-fd", &src,
-					&d) != 0) {
-		out_error(NULL, &d);
-		return ISSUER_EXIT_USAGE;
-	}
 	char prompt[4300];
-	snprintf(prompt, sizeof prompt, "passphrase for the ledger writer key %s: ", path);
+	snprintf(prompt, sizeof prompt, "passphrase for %s%s: ", what, path);
 	char *pass = NULL;
 	size_t pass_len = 0;
 	if (passphrase_get(&src, prompt, 0, &pass, &pass_len, &d) != 0) {
@@ -136,6 +141,26 @@ static int unlock_writer(const struct cli_parsed *p, struct ed25519_key **key)
 		return ISSUER_EXIT_FAILED;
 	}
 	return 0;
+}
+
+int issuer_ledger_new_writer_key(const struct cli_parsed *p, enum keyfile_kdf_level level,
+				 struct ed25519_key **key, char *path, size_t cap)
+{
+	*key = NULL;
+	int rc = writer_key_path(p, path, cap);
+	return rc ? rc
+		  : issuer_key_create(p, "ledger-passphrase-env", "ledger-passphrase-fd", path,
+				      "the ledger writer key ", level, key);
+}
+
+static int unlock_writer(const struct cli_parsed *p, struct ed25519_key **key)
+{
+	*key = NULL;
+	char path[4200];
+	int rc = writer_key_path(p, path, sizeof path);
+	return rc ? rc
+		  : issuer_key_read(p, "ledger-passphrase-env", "ledger-passphrase-fd", path,
+				    "the ledger writer key ", key);
 }
 
 int issuer_record_sign(const struct record_fields *f, const struct ed25519_key *key, char **out,

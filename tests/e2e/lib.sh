@@ -79,6 +79,21 @@ register() {
 		{ not_ok "register $2: $(cat "$T/err")"; return 1; }
 }
 
+# http_serve DIR: python3's http.server on a free port of 127.0.0.1, serving
+# DIR, stopped when the script ends; $PORT is its port ("" if it never came up).
+http_serve() {
+	python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$1" >"$T/server.log" 2>&1 &
+	SERVER=$!
+	trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+	PORT=""
+	_i=0
+	while [ -z "$PORT" ] && [ $_i -lt 100 ]; do
+		PORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' "$T/server.log")
+		[ -n "$PORT" ] || sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 finish() {
 	echo "# $(basename "$0"): $_ok ok, $_bad not ok"
 	[ "$_bad" -eq 0 ]

@@ -13,16 +13,7 @@ VKEY=$("$MK" "$M/ledger" "$SEED" 300 good) || not_ok "mkledger"
 cp -a "$M/ledger" "$M/old"
 "$MK" "$M/fork" "$SEED" 400 forged >/dev/null || not_ok "mkledger fork"
 
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$M" >"$T/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-PORT=""
-i=0
-while [ -z "$PORT" ] && [ $i -lt 100 ]; do
-	PORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' "$T/server.log")
-	[ -n "$PORT" ] || sleep 0.1
-	i=$((i + 1))
-done
+http_serve "$M"
 [ -n "$PORT" ] && ok "HTTP mirror on 127.0.0.1:$PORT" || not_ok "no HTTP server"
 URL="http://127.0.0.1:$PORT"
 

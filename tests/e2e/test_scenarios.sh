@@ -157,16 +157,7 @@ expect "5: and that verifies" 0 "" "^VALID"
 M="$T/www"
 mkdir -p "$M"
 cp -a "$SHOMEI_LEDGER" "$M/ledger"
-python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$M" >"$T/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT INT TERM
-PORT=""
-i=0
-while [ -z "$PORT" ] && [ $i -lt 100 ]; do
-	PORT=$(sed -n 's/^Serving HTTP on .* port \([0-9]*\) .*/\1/p' "$T/server.log")
-	[ -n "$PORT" ] || sleep 0.1
-	i=$((i + 1))
-done
+http_serve "$M"
 R="$T/replica"
 run "$VERIFIER" ledger sync "http://127.0.0.1:$PORT/ledger" --replica "$R" --trust "$SHOMEI_AUTHORITY_DIR/trust.json"
 expect "6: an employer syncs a replica over HTTP, pinned by the trust file" 0 "" "^synced"
