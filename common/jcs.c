@@ -517,6 +517,25 @@ int jcs_append(const json_t *v, struct buf *b, struct shomei_diag *d)
 	return run(v, b, NULL, NULL, d);
 }
 
+int jcs_append_string(const char *s, size_t len, struct buf *b, struct shomei_diag *d)
+{
+	struct writer w = {.b = b, .d = d};
+	size_t mark = b->len;
+	diag_clear(d);
+	int err = put_string(&w, s, len, 0);
+	if (!err)
+		return 0;
+	if (b->data) {
+		b->len = mark;
+		b->data[mark] = '\0';
+	}
+	if (!w.located && err == SHOMEI_ERR_LIMIT)
+		diag_set(d, err, NULL, "canonical form larger than %zu bytes", b->max);
+	else if (!w.located)
+		diag_set(d, err, NULL, "out of memory");
+	return err;
+}
+
 int jcs_append_without(const json_t *obj, const char *skip_key, struct buf *b,
 		       struct jcs_hole *hole, struct shomei_diag *d)
 {

@@ -44,6 +44,13 @@ int jcs_serialize(const json_t *v, char **out, size_t *len, struct shomei_diag *
 int jcs_append(const json_t *v, struct buf *b, struct shomei_diag *d)
     __attribute__((warn_unused_result));
 
+/* The canonical form of the string s[0..len) (valid UTF-8, may hold U+0000),
+ * quotes included, appended to b: for callers that write canonical JSON text
+ * of a fixed shape themselves (sdjwt_issue_flat). Errors and b as for
+ * jcs_append (SHOMEI_ERR_INVALID: not valid UTF-8). */
+int jcs_append_string(const char *s, size_t len, struct buf *b, struct shomei_diag *d)
+    __attribute__((warn_unused_result));
+
 /* Where jcs_append_without left room for the skipped member. */
 struct jcs_hole {
 	size_t offset;	/* byte offset in the buffer at which to insert it */

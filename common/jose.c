@@ -69,6 +69,39 @@ int jose_b64_json(const json_t *v, char **out, size_t *len, struct shomei_diag *
 	return 0;
 }
 
+int jose_jws_sign_text(const char *header, size_t header_len, const char *payload,
+		       size_t payload_len, const struct ed25519_key *key, char **out, size_t *len,
+		       struct shomei_diag *d)
+{
+	*out = NULL;
+	*len = 0;
+	if (header_len > JOSE_JWS_MAX_BYTES || payload_len > JOSE_JWS_MAX_BYTES)
+		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "JWS larger than %u bytes",
+				JOSE_JWS_MAX_BYTES);
+	size_t hl = base64url_encoded_len(header_len), pl = base64url_encoded_len(payload_len);
+	size_t sl = base64url_encoded_len(ED25519_SIG_BYTES);
+	size_t total = hl + 1 + pl + 1 + sl;
+	char *res = malloc(total + 1);
+	if (!res)
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	unsigned char sig[ED25519_SIG_BYTES];
+	if (base64url_encode((const unsigned char *)header, header_len, res, hl + 1) != 0 ||
+	    base64url_encode((const unsigned char *)payload, payload_len, res + hl + 1, pl + 1) != 0) {
+		free(res);
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	}
+	res[hl] = '.';
+	ed25519_sign(sig, res, hl + 1 + pl, key);
+	res[hl + 1 + pl] = '.';
+	if (base64url_encode(sig, sizeof sig, res + hl + 2 + pl, sl + 1) != 0) {
+		free(res);
+		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+	}
+	*out = res;
+	*len = total;
+	return 0;
+}
+
 int jose_jws_sign(const json_t *header, const json_t *payload, const struct ed25519_key *key,
 		  char **out, size_t *len, struct shomei_diag *d)
 {
@@ -79,36 +112,15 @@ int jose_jws_sign(const json_t *header, const json_t *payload, const struct ed25
 		json_decref(h);
 		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 	}
-	char *hb = NULL, *pb = NULL, *res = NULL;
-	size_t hl = 0, pl = 0;
-	int e = jose_b64_json(h, &hb, &hl, d);
+	char *ht = NULL, *pt = NULL;
+	size_t htl = 0, ptl = 0;
+	int e = jcs_serialize(h, &ht, &htl, d);
 	if (!e)
-		e = jose_b64_json(payload, &pb, &pl, d);
-	if (!e) {
-		size_t total = hl + 1 + pl + 1 + base64url_encoded_len(ED25519_SIG_BYTES);
-		res = malloc(total + 1);
-		if (!res) {
-			e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
-		} else {
-			memcpy(res, hb, hl);
-			res[hl] = '.';
-			memcpy(res + hl + 1, pb, pl);
-			unsigned char sig[ED25519_SIG_BYTES];
-			ed25519_sign(sig, res, hl + 1 + pl, key);
-			res[hl + 1 + pl] = '.';
-			if (base64url_encode(sig, sizeof sig, res + hl + 2 + pl, total + 1 - (hl + 2 + pl)) !=
-			    0)
-				e = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
-			else {
-				*out = res;
-				*len = strlen(res);
-				res = NULL;
-			}
-		}
-	}
-	free(res);
-	free(hb);
-	free(pb);
+		e = jcs_serialize(payload, &pt, &ptl, d);
+	if (!e)
+		e = jose_jws_sign_text(ht, htl, pt, ptl, key, out, len, d);
+	free(ht);
+	free(pt);
 	json_decref(h);
 	return e;
 }

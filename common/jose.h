@@ -40,6 +40,14 @@ int jose_jwk_to_public(const json_t *jwk, unsigned char pk[ED25519_PUBLIC_BYTES]
 int jose_jws_sign(const json_t *header, const json_t *payload, const struct ed25519_key *key,
 		  char **out, size_t *len, struct shomei_diag *d) __attribute__((warn_unused_result));
 
+/* The same from the texts themselves: header and payload are JSON texts
+ * (the header must already say "alg":"EdDSA"; not parsed or checked), each
+ * base64url-encoded, then signed. jose_jws_sign is this after canonicalizing
+ * its objects. */
+int jose_jws_sign_text(const char *header, size_t header_len, const char *payload,
+		       size_t payload_len, const struct ed25519_key *key, char **out, size_t *len,
+		       struct shomei_diag *d) __attribute__((warn_unused_result));
+
 struct jose_jws {
 	json_t *header;
 	json_t *payload;

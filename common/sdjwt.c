@@ -897,6 +897,201 @@ static int issue(json_t *work, const struct sdjwt_issue_options *o, const struct
 	return e;
 }
 
+/* ---- the flat fast path: the same bytes as issue(), written as text ---- */
+
+static int flat_name_ok(const char *name)
+{
+	if (!name[0] || !strcmp(name, "_sd") || !strcmp(name, "_sd_alg") || !strcmp(name, "..."))
+		return 0;
+	for (const char *c = name; *c; c++)
+		if (*c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\')
+			return 0;
+	return 1;
+}
+
+static int cmp_member(const void *a, const void *b)
+{
+	/* printable ASCII: byte order is JCS's UTF-16 order */
+	return strcmp((*(const struct sdjwt_member *const *)a)->name,
+		      (*(const struct sdjwt_member *const *)b)->name);
+}
+
+/* before, s, after: the flat path writes text without printf */
+static int put_quoted(struct buf *b, const char *before, const char *s, const char *after)
+{
+	int e = buf_append(b, before, strlen(before));
+	if (!e)
+		e = buf_append(b, s, strlen(s));
+	if (!e)
+		e = buf_append(b, after, strlen(after));
+	return e;
+}
+
+static int cmp_digest(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int sdjwt_issue_flat(const struct sdjwt_member *m, size_t n, const struct sdjwt_issue_options *o,
+		     const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
+{
+	diag_clear(d);
+	*out = NULL;
+	*len = 0;
+	if (n > SDJWT_FLAT_MAX_MEMBERS)
+		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "more than %d members",
+				SDJWT_FLAT_MAX_MEMBERS);
+	const struct sdjwt_member *sorted[SDJWT_FLAT_MAX_MEMBERS + 2];
+	size_t nsd = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!m[i].name || !m[i].json || !flat_name_ok(m[i].name))
+			return diag_set(d, SHOMEI_ERR_USAGE, m[i].name ? m[i].name : "",
+					"not a member name this payload may have");
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(m[k].name, m[i].name))
+				return diag_set(d, SHOMEI_ERR_USAGE, m[i].name, "repeated");
+		if (m[i].sd && must_stay_plain(m[i].name))
+			return diag_set(d, SHOMEI_ERR_USAGE, m[i].name, "this claim must stay plain");
+		nsd += m[i].sd != 0;
+	}
+	/* the random bytes in issue()'s order: the salts in the order of m, then
+	 * the decoys of the one _sd array */
+	unsigned ndecoys = nsd ? o->decoys : 0;
+	if (ndecoys > SDJWT_FLAT_MAX_MEMBERS)
+		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "too many decoys");
+	char digests[2 * SDJWT_FLAT_MAX_MEMBERS][SDJWT_DIGEST_CHARS + 1];
+	size_t ndg = 0;
+	struct rnd rng = {.o = o};
+	unsigned char pool[512];
+	size_t want = SDJWT_SALT_BYTES * nsd + 32 * (size_t)ndecoys;
+	if (!o->random && want <= sizeof pool) {
+		randombytes_buf(pool, want);
+		rng.pool = pool;
+		rng.len = want;
+	}
+	struct buf disc, text;
+	buf_init(&disc, SDJWT_MAX_BYTES);
+	buf_init(&text, SDJWT_MAX_BYTES);
+	size_t dstart[SDJWT_FLAT_MAX_MEMBERS], dend[SDJWT_FLAT_MAX_MEMBERS];
+	int e = 0;
+	for (size_t i = 0; !e && i < n; i++) {
+		if (!m[i].sd)
+			continue;
+		unsigned char salt[SDJWT_SALT_BYTES];
+		char salt_b64[32];
+		fill_random(&rng, salt, sizeof salt);
+		if (base64url_encode(salt, sizeof salt, salt_b64, sizeof salt_b64) != 0) {
+			e = SHOMEI_ERR_NOMEM;
+			break;
+		}
+		/* ["salt","name",value], then its base64url into disc */
+		text.len = 0;
+		e = put_quoted(&text, "[\"", salt_b64, "\",\"");
+		if (!e)
+			e = put_quoted(&text, "", m[i].name, "\",");
+		if (!e)
+			e = buf_append(&text, m[i].json, m[i].json_len);
+		if (!e)
+			e = buf_putc(&text, ']');
+		size_t bl = base64url_encoded_len(text.len);
+		if (!e)
+			e = buf_reserve(&disc, bl + 1);
+		if (!e)
+			e = base64url_encode((const unsigned char *)text.data, text.len,
+					     disc.data + disc.len, bl + 1);
+		if (!e) {
+			sdjwt_digest(disc.data + disc.len, bl, digests[ndg++]);
+			dstart[i] = disc.len;
+			disc.len += bl;
+			dend[i] = disc.len;
+		}
+	}
+	for (unsigned i = 0; !e && i < ndecoys; i++) {
+		unsigned char r[32];
+		fill_random(&rng, r, sizeof r);
+		sdjwt_digest((const char *)r, sizeof r, digests[ndg++]);
+	}
+	qsort(digests, ndg, sizeof digests[0], cmp_digest);
+	/* the payload: the plain members, "_sd" (when there are digests) and
+	 * "_sd_alg", in canonical order */
+	struct buf sdarr;
+	buf_init(&sdarr, SDJWT_MAX_BYTES);
+	for (size_t k = 0; !e && k < ndg; k++)
+		e = put_quoted(&sdarr, k ? ",\"" : "[\"", digests[k], "\"");
+	if (!e && ndg)
+		e = buf_putc(&sdarr, ']');
+	struct sdjwt_member extra[2] = {
+	    {.name = "_sd", .json = sdarr.data, .json_len = sdarr.len},
+	    {.name = "_sd_alg", .json = "\"sha-256\"", .json_len = 9},
+	};
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!m[i].sd)
+			sorted[np++] = &m[i];
+	if (ndg)
+		sorted[np++] = &extra[0];
+	sorted[np++] = &extra[1];
+	qsort(sorted, np, sizeof *sorted, cmp_member);
+	text.len = 0;
+	for (size_t i = 0; !e && i < np; i++) {
+		e = put_quoted(&text, i ? ",\"" : "{\"", sorted[i]->name, "\":");
+		if (!e)
+			e = buf_append(&text, sorted[i]->json, sorted[i]->json_len);
+	}
+	if (!e)
+		e = buf_putc(&text, '}');
+	buf_release(&sdarr);
+	/* the header: alg, kid, typ in canonical order */
+	struct buf h;
+	buf_init(&h, SDJWT_MAX_BYTES);
+	if (!e)
+		e = buf_puts(&h, "{\"alg\":\"EdDSA\",");
+	if (!e && o->kid) {
+		e = buf_puts(&h, "\"kid\":");
+		if (!e)
+			e = jcs_append_string(o->kid, strlen(o->kid), &h, d);
+		if (!e)
+			e = buf_putc(&h, ',');
+	}
+	const char *typ = o->typ ? o->typ : SDJWT_TYP_VC;
+	if (!e)
+		e = buf_puts(&h, "\"typ\":");
+	if (!e)
+		e = jcs_append_string(typ, strlen(typ), &h, d);
+	if (!e)
+		e = buf_putc(&h, '}');
+	char *jws = NULL;
+	size_t jl = 0;
+	if (!e)
+		e = jose_jws_sign_text(h.data, h.len, text.data, text.len, key, &jws, &jl, d);
+	/* "<jws>~<disclosure>~...~" with the disclosures in the order of m */
+	text.len = 0;
+	if (!e)
+		e = buf_reserve(&text, jl + disc.len + nsd + 1);
+	if (!e)
+		e = buf_append(&text, jws, jl);
+	if (!e)
+		e = buf_putc(&text, '~');
+	for (size_t i = 0; !e && i < n; i++)
+		if (m[i].sd && !(e = buf_append(&text, disc.data + dstart[i], dend[i] - dstart[i])))
+			e = buf_putc(&text, '~');
+	if (!e) {
+		*out = buf_steal(&text, len);
+		if (!*out)
+			e = SHOMEI_ERR_NOMEM;
+	}
+	if (e == SHOMEI_ERR_NOMEM && (!d || !d->what[0]))
+		diag_set(d, e, NULL, "out of memory");
+	else if (e && (!d || !d->what[0]))
+		diag_set(d, e, NULL, "SD-JWT larger than %u bytes", SDJWT_MAX_BYTES);
+	free(jws);
+	buf_release(&h);
+	buf_release(&text);
+	buf_release(&disc);
+	sodium_memzero(pool, sizeof pool);
+	return e;
+}
+
 /* ---- verification ---- */
 
 static int time_claim(const json_t *claims, const char *name, int *has, int64_t *t,

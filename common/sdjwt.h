@@ -66,6 +66,30 @@ int sdjwt_issue_owned(json_t *payload, const struct sdjwt_issue_options *o,
 		      const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
     __attribute__((warn_unused_result));
 
+/* A member of a flat payload, for sdjwt_issue_flat. */
+struct sdjwt_member {
+	const char *name; /* printable ASCII without '"' and '\\' */
+	const char *json; /* the value as canonical JSON text (RFC 8785); not parsed here */
+	size_t json_len;
+	int sd; /* selectively disclosable */
+};
+
+#define SDJWT_FLAT_MAX_MEMBERS 64
+
+/* Issues the payload whose members are m[0..n), without building it: the
+ * fast path for payloads of a fixed shape (the diploma, diploma_sd.h). The
+ * result is byte for byte what sdjwt_issue gives for the object of those
+ * members with the sd ones as o->sd_paths in the order of m (o->sd_paths and
+ * o->nsd are ignored) and the same random source: decoys, "_sd_alg", the
+ * header and the order of the disclosures alike. The caller promises that
+ * every json is canonical; the names are checked: a name that is empty, not
+ * printable ASCII, repeated, "_sd", "_sd_alg" or "...", or an sd member that
+ * must stay plain, is SHOMEI_ERR_USAGE, as more than SDJWT_FLAT_MAX_MEMBERS
+ * members is SHOMEI_ERR_LIMIT. */
+int sdjwt_issue_flat(const struct sdjwt_member *m, size_t n, const struct sdjwt_issue_options *o,
+		     const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
+    __attribute__((warn_unused_result));
+
 /* The claims that `issued` (an SD-JWT as issued, or any presentation of it)
  * lets its holder disclose: a new array of {"path", "value"} for every
  * disclosure, in the order they appear. The issuer's signature is not

@@ -596,6 +596,120 @@ static void test_issue_errors(void **state)
 	json_decref(jwk);
 }
 
+/* sdjwt_issue_flat gives byte for byte what sdjwt_issue gives for the same
+ * payload (as the fast path of the diploma relies on). */
+static void flat_vs_generic(const char *label, const json_t *p, const char *const *sd, size_t nsd,
+			    unsigned decoys, const char *kid, const char *typ,
+			    const struct ed25519_key *key)
+{
+	struct sdjwt_member m[SDJWT_FLAT_MAX_MEMBERS];
+	char *texts[SDJWT_FLAT_MAX_MEMBERS];
+	size_t n = 0;
+	const char *k;
+	json_t *v;
+	/* the plain members first, then the disclosable ones in sd's order */
+	for (int pass = 0; pass < 2; pass++)
+		json_object_foreach((json_t *)p, k, v)
+		{
+			size_t s;
+			for (s = 0; s < nsd && strcmp(sd[s] + 1, k); s++)
+				;
+			if ((s < nsd) != pass)
+				continue;
+			assert_int_equal(jcs_serialize(v, &texts[n], &m[n].json_len, NULL), 0);
+			m[n].name = k;
+			m[n].json = texts[n];
+			m[n].sd = pass;
+			n++;
+		}
+	/* flat takes the sd members in the order of m: sort them as sd says */
+	size_t first_sd = n - nsd;
+	for (size_t s = 0; s < nsd; s++)
+		for (size_t i = first_sd + s; i < n; i++)
+			if (!strcmp(m[i].name, sd[s] + 1)) {
+				struct sdjwt_member t = m[i];
+				char *tt = texts[i];
+				m[i] = m[first_sd + s];
+				texts[i] = texts[first_sd + s];
+				m[first_sd + s] = t;
+				texts[first_sd + s] = tt;
+			}
+	unsigned c1 = 7, c2 = 7;
+	struct sdjwt_issue_options o1 = {.sd_paths = sd, .nsd = nsd, .decoys = decoys, .kid = kid,
+					 .typ = typ, .random = counter_random, .random_ctx = &c1};
+	struct sdjwt_issue_options o2 = o1;
+	o2.sd_paths = NULL;
+	o2.nsd = 0;
+	o2.random_ctx = &c2;
+	char *a = NULL, *b = NULL;
+	size_t al, bl;
+	struct shomei_diag d;
+	if (sdjwt_issue(p, &o1, key, &a, &al, &d) != 0)
+		fail_msg("%s: generic: %s: %s", label, d.where, d.what);
+	if (sdjwt_issue_flat(m, n, &o2, key, &b, &bl, &d) != 0)
+		fail_msg("%s: flat: %s: %s", label, d.where, d.what);
+	if (al != bl || memcmp(a, b, al) != 0)
+		fail_msg("%s: flat and generic differ:\n%s\n%s", label, a, b);
+	assert_int_equal(c1, c2);
+	free(a);
+	free(b);
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+}
+
+static void test_issue_flat(void **state)
+{
+	struct world *w = *state;
+	json_t *p = json_pack("{s:s, s:I, s:s, s:{s:{s:s}}, s:s, s:s, s:s, s:[i, s], s:b, s:n}",
+			      "iss", "did:example:issuer", "iat", (json_int_t)1774396800, "vct",
+			      "urn:shomei:vct:diploma:1", "status", "shomei_ledger", "status_hash", "00ff",
+			      "name", "山田 太郎", "birthDate", "2003-04-02", "odd",
+			      "quote \" backslash \\ newline \n bell \a del \x7f end",
+			      "list", 1, "x", "flag", 1, "none");
+	assert_non_null(p);
+	static const char *const sd[] = {"/birthDate", "/name", "/odd", "/list"};
+	flat_vs_generic("four disclosures", p, sd, 4, 2, w->kid, NULL, w->issuer);
+	flat_vs_generic("no decoys, no kid", p, sd, 2, 0, NULL, NULL, w->issuer);
+	flat_vs_generic("no disclosures", p, sd, 0, 3, w->kid, "example+sd-jwt", w->issuer);
+	/* names that sort between "_sd" and "_sd_alg", and before and after */
+	json_object_set_new(p, "_sdA", json_string("between"));
+	json_object_set_new(p, "_s", json_string("before"));
+	json_object_set_new(p, "_sd_b", json_string("after"));
+	json_object_set_new(p, "A", json_integer(-5));
+	flat_vs_generic("names around _sd", p, sd, 3, 1, w->kid, NULL, w->issuer);
+	json_decref(p);
+	/* refusals */
+	struct sdjwt_member m[3] = {{.name = "iss", .json = "\"x\"", .json_len = 3},
+				    {.name = "name", .json = "\"y\"", .json_len = 3, .sd = 1},
+				    {.name = "vct", .json = "\"z\"", .json_len = 3}};
+	struct sdjwt_issue_options o = {.decoys = 1};
+	static const char *const badnames[] = {"",	  "_sd", "_sd_alg", "...",
+					       "na\"me", "a\\b", "名前",	"tab\t"};
+	char *out = (char *)"untouched";
+	size_t len = 9;
+	struct shomei_diag d;
+	for (size_t i = 0; i < sizeof badnames / sizeof badnames[0]; i++) {
+		m[2].name = badnames[i];
+		assert_int_equal(sdjwt_issue_flat(m, 3, &o, w->issuer, &out, &len, &d),
+				 SHOMEI_ERR_USAGE);
+		assert_null(out);
+		assert_int_equal(len, 0);
+	}
+	m[2].name = "iss";
+	assert_int_equal(sdjwt_issue_flat(m, 3, &o, w->issuer, &out, &len, &d), SHOMEI_ERR_USAGE);
+	assert_string_equal(d.what, "repeated");
+	m[2].name = "vct";
+	m[0].sd = 1;
+	assert_int_equal(sdjwt_issue_flat(m, 3, &o, w->issuer, &out, &len, &d), SHOMEI_ERR_USAGE);
+	assert_string_equal(d.what, "this claim must stay plain");
+	m[0].sd = 0;
+	assert_int_equal(sdjwt_issue_flat(m, SDJWT_FLAT_MAX_MEMBERS + 1, &o, w->issuer, &out, &len,
+					  &d),
+			 SHOMEI_ERR_LIMIT);
+	assert_int_equal(sdjwt_issue_flat(m, 3, &o, w->issuer, &out, &len, &d), 0);
+	free(out);
+}
+
 /* The worked example of docs/sd-jwt.md is what the code produces. */
 static void test_doc_example(void **state)
 {
@@ -672,6 +786,7 @@ int main(void)
 	    cmocka_unit_test(test_processing_rules),
 	    cmocka_unit_test_setup_teardown(test_issue_errors, setup, teardown),
 	    cmocka_unit_test(test_doc_example),
+	    cmocka_unit_test_setup_teardown(test_issue_flat, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
