@@ -596,6 +596,51 @@ static void test_issue_errors(void **state)
 	json_decref(jwk);
 }
 
+/* RFC 8037 A.1-A.5: our JWK reading and EdDSA JWS give the RFC's bytes. */
+static void test_rfc8037(void **state)
+{
+	(void)state;
+	json_t *v = tu_load_json_vector("sd-jwt/rfc8037-ed25519.json");
+	const json_t *priv = json_object_get(v, "private_jwk");
+	unsigned char seed[32], pk[32];
+	size_t n = 0;
+	assert_int_equal(base64url_decode(json_string_value(json_object_get(priv, "d")), 43, seed,
+					  sizeof seed, &n),
+			 0);
+	assert_int_equal(n, 32);
+	struct ed25519_key *k = ed25519_key_new_from_seed(seed);
+	assert_non_null(k);
+	/* the public JWK is read as the key the private one derives; the
+	 * private JWK is refused as an issuer key */
+	struct shomei_diag d;
+	assert_int_equal(jose_jwk_to_public(json_object_get(v, "public_jwk"), pk, &d), 0);
+	assert_memory_equal(pk, k->pk, 32);
+	assert_int_equal(jose_jwk_to_public(priv, pk, &d), SHOMEI_ERR_INVALID);
+	/* A.4: the JWS of the payload under {"alg":"EdDSA"} */
+	const char *want = json_string_value(json_object_get(v, "jws_compact"));
+	const char *payload = json_string_value(json_object_get(v, "jws_payload"));
+	char *jws = NULL;
+	size_t len;
+	assert_int_equal(jose_jws_sign_text("{\"alg\":\"EdDSA\"}", 15, payload, strlen(payload), k,
+					    &jws, &len, NULL),
+			 0);
+	assert_string_equal(jws, want);
+	assert_int_equal(len, strlen(want));
+	free(jws);
+	/* A.5: it validates, and a changed byte does not (a JWS whose payload is
+	 * not JSON is not a JWT: jose_jws_parse would refuse it, so the check is
+	 * on the signature itself) */
+	const char *dot = strrchr(want, '.');
+	unsigned char sig[64];
+	assert_int_equal(base64url_decode(dot + 1, strlen(dot + 1), sig, sizeof sig, &n), 0);
+	assert_int_equal(n, 64);
+	assert_int_equal(ed25519_verify(sig, want, (size_t)(dot - want), k->pk), 0);
+	sig[10] ^= 1;
+	assert_int_not_equal(ed25519_verify(sig, want, (size_t)(dot - want), k->pk), 0);
+	ed25519_key_free(k);
+	json_decref(v);
+}
+
 /* sdjwt_issue_flat gives byte for byte what sdjwt_issue gives for the same
  * payload (as the fast path of the diploma relies on). */
 static void flat_vs_generic(const char *label, const json_t *p, const char *const *sd, size_t nsd,
@@ -786,6 +831,7 @@ int main(void)
 	    cmocka_unit_test(test_processing_rules),
 	    cmocka_unit_test_setup_teardown(test_issue_errors, setup, teardown),
 	    cmocka_unit_test(test_doc_example),
+	    cmocka_unit_test(test_rfc8037),
 	    cmocka_unit_test_setup_teardown(test_issue_flat, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
