@@ -258,8 +258,8 @@ static int context_is_prefix(const json_t *proof_ctx, const json_t *doc_ctx)
 	return 1;
 }
 
-static int verify(const json_t *doc, const char *purpose, struct dataint_verified *out,
-		  struct shomei_diag *d)
+static int verify(const json_t *doc, const char *purpose, const char *prefix,
+		  unsigned char *digest, struct dataint_verified *out, struct shomei_diag *d)
 {
 	if (!json_is_object(doc))
 		return diag_set(d, SHOMEI_ERR_INVALID, NULL, "not a JSON object");
@@ -344,7 +344,34 @@ static int verify(const json_t *doc, const char *purpose, struct dataint_verifie
 			goto out;
 	}
 	unsigned char hash_data[DATAINT_HASH_DATA_BYTES];
-	err = dataint_hash_data(unsecured, config, hash_data, d);
+	if (digest && (!proof_ctx || json_equal((json_t *)proof_ctx, json_object_get(doc, "@context")))) {
+		/* the document hashed for the signature is the document without
+		 * its proof: one canonical form for both hashes */
+		struct buf b;
+		buf_init(&b, DATAINT_CANON_MAX);
+		err = check_config(config, d);
+		if (!err)
+			err = hash_canonical(config, hash_data, d);
+		if (!err)
+			err = jcs_append(unsecured, &b, d);
+		if (!err) {
+			sha256(b.data, b.len, hash_data + DATAINT_HASH_BYTES);
+			sha256_2(prefix, strlen(prefix), b.data, b.len, digest);
+		}
+		buf_release(&b);
+	} else {
+		err = dataint_hash_data(unsecured, config, hash_data, d);
+		if (!err && digest) {
+			struct buf b;
+			buf_init(&b, DATAINT_CANON_MAX);
+			err = buf_puts(&b, prefix);
+			if (!err)
+				err = jcs_append_without(doc, "proof", &b, NULL, d);
+			if (!err)
+				sha256(b.data, b.len, digest);
+			buf_release(&b);
+		}
+	}
 	if (err)
 		goto out;
 	if (ed25519_verify(sig, hash_data, sizeof hash_data, out->public_key) != 0)
@@ -362,8 +389,22 @@ int dataint_verify(const json_t *doc, const char *expected_purpose, struct datai
 		   struct shomei_diag *d)
 {
 	memset(out, 0, sizeof *out);
-	int err = verify(doc, expected_purpose, out, d);
+	int err = verify(doc, expected_purpose, NULL, NULL, out, d);
 	if (err)
 		memset(out, 0, sizeof *out);
+	return err;
+}
+
+int dataint_verify_digest(const json_t *doc, const char *expected_purpose, const char *prefix,
+			  unsigned char digest[DATAINT_HASH_BYTES], struct dataint_verified *out,
+			  struct shomei_diag *d)
+{
+	memset(out, 0, sizeof *out);
+	memset(digest, 0, DATAINT_HASH_BYTES);
+	int err = verify(doc, expected_purpose, prefix ? prefix : "", digest, out, d);
+	if (err) {
+		memset(out, 0, sizeof *out);
+		memset(digest, 0, DATAINT_HASH_BYTES);
+	}
 	return err;
 }

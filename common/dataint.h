@@ -103,4 +103,14 @@ struct dataint_verified {
 int dataint_verify(const json_t *doc, const char *expected_purpose, struct dataint_verified *out,
 		   struct shomei_diag *d) __attribute__((warn_unused_result));
 
+/* dataint_verify, and SHA-256(prefix || the canonical document without its
+ * proof) into digest, from the canonical form the verification computes
+ * anyway (or computed apart when the proof's @context replaced the
+ * document's): the anchor digest the verifier looks up (record.h,
+ * RECORD_CREDENTIAL_CONTEXT), for one canonicalization instead of two.
+ * Returns as dataint_verify; digest is cleared unless it returns 0. */
+int dataint_verify_digest(const json_t *doc, const char *expected_purpose, const char *prefix,
+			  unsigned char digest[DATAINT_HASH_BYTES], struct dataint_verified *out,
+			  struct shomei_diag *d) __attribute__((warn_unused_result));
+
 #endif

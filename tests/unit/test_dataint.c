@@ -5,6 +5,8 @@
 #include "init.h"
 #include "jcs.h"
 #include "jsonin.h"
+#include "record.h"
+#include "internal/buf.h"
 #include "testutil.h"
 
 #include <setjmp.h>
@@ -154,6 +156,53 @@ static void test_verify_vector(void **state)
 	assert_int_equal(out.created, 1677281798);
 	json_decref(doc);
 	json_decref(kp);
+}
+
+/* dataint_verify_digest's digest is SHA-256(prefix || JCS(document without
+ * proof)), whether the proof's @context is the document's (one canonical form
+ * for both hashes) or only a prefix of it (the signed form differs). */
+static void expect_digest(const json_t *doc, const char *prefix)
+{
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	assert_int_equal(buf_puts(&b, prefix), 0);
+	assert_int_equal(jcs_append_without(doc, "proof", &b, NULL, NULL), 0);
+	unsigned char want[32], got[32];
+	crypto_hash_sha256(want, (const unsigned char *)b.data, b.len);
+	buf_release(&b);
+	struct dataint_verified out;
+	struct shomei_diag d;
+	if (dataint_verify_digest(doc, NULL, prefix, got, &out, &d) != 0)
+		fail_msg("%s: %s", d.where, d.what);
+	assert_memory_equal(got, want, 32);
+	assert_true(out.has_created);
+	if (!strcmp(prefix, RECORD_CREDENTIAL_CONTEXT)) {
+		assert_int_equal(record_credential_digest(doc, want, NULL), 0);
+		assert_memory_equal(got, want, 32);
+	}
+}
+
+static void test_verify_digest(void **state)
+{
+	(void)state;
+	json_t *doc = load(V "signedJCS.json");
+	expect_digest(doc, RECORD_CREDENTIAL_CONTEXT);
+	expect_digest(doc, "");
+	/* a longer @context than the proof's: still verifies (§3.3.2), and the
+	 * digest is of the document as it is */
+	json_t *ctx = json_deep_copy(json_object_get(doc, "@context"));
+	assert_non_null(json_object_get(json_object_get(doc, "proof"), "@context"));
+	json_array_append_new(ctx, json_string("https://example.org/extra/v1"));
+	json_object_set_new(doc, "@context", ctx);
+	expect_digest(doc, RECORD_CREDENTIAL_CONTEXT);
+	/* refused: the digest is cleared */
+	json_object_set_new(doc, "validFrom", json_string("2001-01-01T00:00:00Z"));
+	unsigned char got[32], zero[32] = {0};
+	struct dataint_verified out;
+	assert_int_equal(dataint_verify_digest(doc, NULL, "x", got, &out, NULL),
+			 SHOMEI_ERR_SIGNATURE);
+	assert_memory_equal(got, zero, 32);
+	json_decref(doc);
 }
 
 /* Replaces member `key` of the proof (or of the document when in_proof is 0) and
@@ -361,6 +410,7 @@ int main(void)
 	    cmocka_unit_test(test_canonical_forms_and_hashes),
 	    cmocka_unit_test(test_sign_gives_the_signed_vector),
 	    cmocka_unit_test(test_verify_vector),
+	    cmocka_unit_test(test_verify_digest),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_every_byte_of_the_signature_matters),
 	    cmocka_unit_test(test_signer_matches_sign),
