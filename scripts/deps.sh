@@ -8,13 +8,14 @@ set -eu
 # (libssl-dev for libcrypto's SHA-256, see common/internal/sha256.h).
 # QR codes: libqrencode draws them, libpng writes and reads PNG, libjpeg reads
 # JPEG photos, libzbar decodes the QR code found in an image.
-# Tests: cmocka, clang (libFuzzer harnesses), python3 (the HTTP server the ledger
+# Tests: cmocka, clang and its runtime libraries (libFuzzer and the sanitizers'
+# archives are in libclang-rt-14-dev, which clang only recommends), python3 (the HTTP server the ledger
 # mirror tests start on 127.0.0.1), python3-pil (scales, rotates and re-saves QR
 # images as JPEG for the scanning tests), python3-cryptography (checks the record
 # vectors with a second implementation of Ed25519).
 PACKAGES="build-essential pkg-config libsodium-dev libjansson-dev
 libcurl4-openssl-dev libqrencode-dev libpng-dev libjpeg-dev libzbar-dev
-libcmocka-dev libssl-dev clang python3 python3-pil python3-cryptography"
+libcmocka-dev libssl-dev clang libclang-rt-14-dev python3 python3-pil python3-cryptography"
 
 missing=""
 for p in $PACKAGES; do
