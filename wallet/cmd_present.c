@@ -13,6 +13,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define COLUMNS_MAX 1000
+
+/* --columns N, else the width of the terminal stdout is, else 80. */
+static int terminal_columns(const struct cli_parsed *p, unsigned *out)
+{
+	const char *v = cli_value(p, "columns");
+	*out = 80;
+	if (v) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end || n < 21 || n > COLUMNS_MAX) {
+			out_errorf("--columns", "not a number of columns from 21 to %d", COLUMNS_MAX);
+			return -1;
+		}
+		*out = (unsigned)n;
+		return 0;
+	}
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 21)
+		*out = ws.ws_col > COLUMNS_MAX ? COLUMNS_MAX : ws.ws_col;
+	return 0;
+}
 
 static const struct cli_opt opts[] = {
     {"wallet", 'w', CLI_VALUE, "DIR", "the wallet folder (default $SHOMEI_WALLET)", 0},
@@ -22,6 +47,10 @@ static const struct cli_opt opts[] = {
     {"no-kb", 0, CLI_FLAG, NULL, "no key binding: anyone holding it could show it", 0},
     {"list-claims", 0, CLI_FLAG, NULL, "list the claims that can be disclosed", 0},
     {"qr", 0, CLI_FLAG, NULL, "draw it as a QR code on the terminal", 1},
+    {"columns", 0, CLI_VALUE, "N",
+     "the terminal's width for --qr (default: the terminal's own, else 80)", 0},
+    {"qr-invert", 0, CLI_FLAG, NULL,
+     "for --qr on a light-on-dark terminal: draw the light modules", 0},
     {"qr-png", 0, CLI_VALUE, "FILE", "write it as a QR code in a PNG image", 1},
     {"qr-svg", 0, CLI_VALUE, "FILE", "write it as a QR code in an SVG image", 1},
     {"out", 'o', CLI_VALUE, "FILE", "write the presentation text to FILE", 1},
@@ -60,6 +89,9 @@ static int run(const struct cli_parsed *p)
 				      "or --no-kb");
 		return WALLET_EXIT_USAGE;
 	}
+	unsigned columns;
+	if (terminal_columns(p, &columns) != 0)
+		return WALLET_EXIT_USAGE;
 	struct vault *v = NULL;
 	struct wallet_entry *all = NULL, *found = NULL;
 	size_t n = 0;
@@ -149,13 +181,15 @@ static int run(const struct cli_parsed *p)
 			bad = 1;
 		}
 		if (!bad && cli_given(p, "qr")) {
-			/* square modules (half blocks) when the code fits 80
-			 * columns so, else 2x2 modules a character */
+			/* square modules (half blocks) when the code fits the
+			 * terminal so, else 2x2 modules a character */
 			char *art = NULL;
 			size_t al = 0;
-			if (qr_render_text(&q, 0, 80, &art, &al, &d) != 0 &&
-			    qr_render_text(&q, QR_TEXT_QUADRANTS, 80, &art, &al, &d) != 0) {
+			unsigned inv = cli_given(p, "qr-invert") ? QR_TEXT_INVERT : 0;
+			if (qr_render_text(&q, inv, columns, &art, &al, &d) != 0 &&
+			    qr_render_text(&q, inv | QR_TEXT_QUADRANTS, columns, &art, &al, &d) != 0) {
 				out_error("--qr", &d);
+				rc = WALLET_EXIT_USAGE; /* too narrow a terminal */
 				bad = 1;
 			} else {
 				fputs(art, stdout);

@@ -91,6 +91,53 @@ PY
 run "$VERIFIER" verify --qr-image "$T/art.png" --nonce "$N" --aud "$A"
 expect "and the verifier reads what the terminal showed" 0 "" "^VALID"
 
+# --- a wider terminal: half blocks (square modules); a light-on-dark one: inverted --------
+art_png() { # ART PNG INVERTED: half blocks drawn as pixels (glyphs dark, or light when inverted)
+	"$PYTHON" - "$1" "$2" "$3" <<'PY' >"$T/pil" 2>&1
+import sys
+from PIL import Image
+rows = open(sys.argv[1], encoding="utf-8").read().splitlines()
+inv = sys.argv[3] == "1"
+half = {" ": (0, 0), "▀": (1, 0), "▄": (0, 1), "█": (1, 1)}
+# a glyph is drawn in the foreground colour: dark on a light terminal; light
+# on a dark one, where --qr-invert makes the glyphs the light modules
+w, h = max(len(r) for r in rows), len(rows) * 2
+im = Image.new("L", (w, h), 0 if inv else 255)
+for y, r in enumerate(rows):
+    for x, c in enumerate(r):
+        for dy, on in enumerate(half[c]):
+            if on:
+                im.putpixel((x, y * 2 + dy), 255 if inv else 0)
+im = im.resize((w * 6, h * 6), Image.NEAREST)
+im.save(sys.argv[2])
+PY
+}
+run "$WALLET" present "$ID" --wallet "$W" $P --disclose name,degree --nonce "$N" --aud "$A" --qr --columns 120
+expect "present --qr --columns 120" 0
+cp "$T/out" "$T/half.txt"
+if grep -q '[▘▝▖▗▚▞▛▜▙▟▌▐]' "$T/half.txt"; then
+	not_ok "120 columns still drew quadrants"
+else
+	cols=$("$PYTHON" -c "import sys; print(max(len(l) for l in open(sys.argv[1], encoding='utf-8').read().splitlines()))" "$T/half.txt")
+	[ "$cols" -le 120 ] && [ "$cols" -gt 80 ] && ok "in 120 columns: half blocks, $cols columns" ||
+		not_ok "half blocks $cols columns"
+fi
+art_png "$T/half.txt" "$T/half.png" 0 && ok "the half blocks drawn as an image" || not_ok "art: $(cat "$T/pil")"
+run "$VERIFIER" verify --qr-image "$T/half.png" --nonce "$N" --aud "$A"
+expect "the verifier reads the half-block code" 0 "" "^VALID"
+run "$WALLET" present "$ID" --wallet "$W" $P --disclose name,degree --nonce "$N" --aud "$A" --qr --columns 120 --qr-invert
+expect "present --qr --qr-invert" 0
+cp "$T/out" "$T/inv.txt"
+cmp -s "$T/half.txt" "$T/inv.txt" && not_ok "--qr-invert drew the same" || ok "--qr-invert draws the other modules"
+art_png "$T/inv.txt" "$T/inv.png" 1 && run "$VERIFIER" verify --qr-image "$T/inv.png" --nonce "$N" --aud "$A"
+expect "the verifier reads the inverted code as a dark terminal shows it" 0 "" "^VALID"
+run "$WALLET" present "$ID" --wallet "$W" $P --disclose name,degree --nonce "$N" --aud "$A" --qr --columns 40
+expect "a terminal too narrow for the code: usage" 2
+grep -Eqx 'wallet: --qr: a version 2[0-9] code needs [0-9]+ columns, the terminal has 40' "$T/err" &&
+	[ "$(wc -l <"$T/err")" -eq 1 ] && ok "with one clear line" || not_ok "stderr: $(cat "$T/err")"
+run "$WALLET" present "$ID" --wallet "$W" $P --disclose name --nonce "$N" --aud "$A" --qr --columns wide
+expect "--columns not a number" 2 "wallet: --columns: not a number of columns from 21 to 1000"
+
 # --- forgeries --------------------------------------------------------------------------
 run "$WALLET" present "$ID" --wallet "$W" $P --disclose name --nonce "$N" --aud "$A" --out "$T/pres.txt"
 expect "present --out" 0
@@ -169,4 +216,36 @@ expect "--issuer-key as a file holding a public JWK" 0 "" "^VALID"
 sed 's/"kty"/"d": "AAAA", "kty"/' "$T/issuer.jwk" >"$T/private.jwk"
 SHOMEI_LEDGER="$T/none" run "$VERIFIER" verify "$T/d2.sd-jwt" --issuer-key "$T/private.jwk"
 expect "a JWK with a private part is refused" 2 "verifier: $T/private.jwk: d: a private key where a public one belongs"
+# --- a wrong passphrase, a damaged item: a clear line, nothing else lost ---------------
+WRONG="not the passphrase" run "$WALLET" present "$ID" --wallet "$W" --passphrase-env WRONG \
+	--disclose name --nonce "$N" --aud "$A"
+expect "present with a wrong passphrase" 4 "wallet: $W: vault.hdr: wrong passphrase or damaged wallet"
+issue "$T/d3.json" S2022-0003
+ID3=$(sed -n 's/.*"id":"\(urn:uuid:[^"]*\)".*"issuer".*/\1/p' "$T/d3.json")
+ls "$W/items" | sort >"$T/items.before"
+run "$WALLET" import --wallet "$W" $P "$T/d3.json"
+ls "$W/items" | sort >"$T/items.after"
+new=$(comm -13 "$T/items.before" "$T/items.after")
+[ "$(echo "$new" | wc -l)" -eq 2 ] && ok "importing a diploma adds two items (both forms)" ||
+	not_ok "new items: $new"
+for f in $new; do
+	"$PYTHON" -c '
+import sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 0x20; open(p, "wb").write(b)
+' "$W/items/$f"
+done
+run "$WALLET" present "$ID3" --wallet "$W" $P --disclose name --nonce "$N" --aud "$A"
+expect "presenting the damaged diploma: refused" 1
+[ "$(grep -c '^wallet: items/[0-9a-f]*: damaged, skipped: does not decrypt' "$T/err")" -eq 2 ] &&
+	[ "$(tail -n 1 "$T/err")" = "wallet: $ID3: no such credential in the wallet" ] &&
+	ok "each damaged item named, then: no such credential" || not_ok "stderr: $(cat "$T/err")"
+run "$WALLET" list --wallet "$W" $P
+grep -q "$ID2" "$T/out" && ! grep -q "$ID3" "$T/out" && ok "list: the others are there, the damaged one not" ||
+	not_ok "list: $(cat "$T/out")"
+[ "$(grep -c 'damaged, skipped' "$T/err")" -eq 2 ] && ok "list reports the two damaged items" ||
+	not_ok "list stderr: $(cat "$T/err")"
+run "$WALLET" present "$ID2" --wallet "$W" $P --disclose name --nonce "$N" --aud "$A" --out "$T/after.txt"
+expect "another diploma is still presented" 0
+run "$VERIFIER" verify "$T/after.txt" --nonce "$N" --aud "$A"
+expect "and verifies" 0 "" "^VALID"
 finish
