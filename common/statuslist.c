@@ -79,7 +79,8 @@ static int inflate_list(const unsigned char *in, size_t n, unsigned char **out, 
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return diag_set(d, SHOMEI_ERR_NOMEM, "lst", "out of memory");
-	size_t cap = n < 1024 ? 4096 : (n > STATUSLIST_MAX_BYTES / 4 ? STATUSLIST_MAX_BYTES : n * 4);
+	size_t cap =
+	    n < 1024 ? 4096 : (n > STATUSLIST_MAX_BYTES / 4 ? STATUSLIST_MAX_BYTES : n * 4);
 	/* one byte beyond the ceiling tells "exactly full" from "too long" */
 	unsigned char *buf = malloc(cap + 1);
 	int e = 0, zr = Z_OK;
@@ -94,8 +95,8 @@ static int inflate_list(const unsigned char *in, size_t n, unsigned char **out, 
 	for (;;) {
 		zr = inflate(&z, Z_FINISH);
 		if (z.total_out > STATUSLIST_MAX_BYTES) {
-			e = diag_set(d, SHOMEI_ERR_LIMIT, "lst", "decompresses to more than %u bytes",
-				     STATUSLIST_MAX_BYTES);
+			e = diag_set(d, SHOMEI_ERR_LIMIT, "lst",
+				     "decompresses to more than %u bytes", STATUSLIST_MAX_BYTES);
 			goto done;
 		}
 		if (zr == Z_STREAM_END)
@@ -110,7 +111,8 @@ static int inflate_list(const unsigned char *in, size_t n, unsigned char **out, 
 			goto done;
 		}
 		if (z.avail_out == 0 && cap < STATUSLIST_MAX_BYTES) {
-			size_t ncap = cap > STATUSLIST_MAX_BYTES / 2 ? STATUSLIST_MAX_BYTES : cap * 2;
+			size_t ncap =
+			    cap > STATUSLIST_MAX_BYTES / 2 ? STATUSLIST_MAX_BYTES : cap * 2;
 			unsigned char *nb = realloc(buf, ncap + 1);
 			if (!nb) {
 				e = diag_set(d, SHOMEI_ERR_NOMEM, "lst", "out of memory");
@@ -193,8 +195,7 @@ uint64_t statuslist_count(const struct statuslist *l)
 	return (uint64_t)l->nbytes * 8 / l->bits;
 }
 
-int statuslist_get(const struct statuslist *l, uint64_t idx, unsigned *value,
-		   struct shomei_diag *d)
+int statuslist_get(const struct statuslist *l, uint64_t idx, unsigned *value, struct shomei_diag *d)
 {
 	*value = 0;
 	if (idx >= statuslist_count(l))
@@ -217,8 +218,8 @@ int statuslist_build(const unsigned *values, size_t n, unsigned bits, json_t **o
 				STATUSLIST_MAX_BYTES);
 	for (size_t i = 0; i < n; i++)
 		if (values[i] >> bits)
-			return diag_set(d, SHOMEI_ERR_USAGE, NULL, "[%zu]: %u does not fit %u bits", i,
-					values[i], bits);
+			return diag_set(d, SHOMEI_ERR_USAGE, NULL, "[%zu]: %u does not fit %u bits",
+					i, values[i], bits);
 	size_t nbytes = (n * bits + 7) / 8;
 	uLong zcap = compressBound((uLong)nbytes);
 	unsigned char *packed = calloc(nbytes, 1), *z = malloc(zcap);
@@ -376,7 +377,8 @@ int statuslist_token_verify(const char *jwt, size_t len, const struct statuslist
 	const json_t *typ = json_object_get(j->header, "typ");
 	if (!typ)
 		e = diag_set(d, SHOMEI_ERR_INVALID, "statuslist-jwt.header.typ", "missing");
-	else if (!json_is_string(typ) || !typ_matches(json_string_value(typ), json_string_length(typ)))
+	else if (!json_is_string(typ) ||
+		 !typ_matches(json_string_value(typ), json_string_length(typ)))
 		e = diag_set(d, SHOMEI_ERR_INVALID, "statuslist-jwt.header.typ", "not %s",
 			     STATUSLIST_TYP);
 	if (!e)

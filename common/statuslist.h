@@ -56,9 +56,9 @@ enum statuslist_value {
 };
 
 struct statuslist {
-	unsigned bits;	      /* 1, 2, 4 or 8 */
-	unsigned char *bytes; /* the decompressed list, nbytes of it */
-	size_t nbytes;	      /* 1..STATUSLIST_MAX_BYTES */
+	unsigned bits;	       /* 1, 2, 4 or 8 */
+	unsigned char *bytes;  /* the decompressed list, nbytes of it */
+	size_t nbytes;	       /* 1..STATUSLIST_MAX_BYTES */
 	char *aggregation_uri; /* §9: NULL if absent; never followed by shomei */
 };
 
@@ -87,8 +87,8 @@ uint64_t statuslist_count(const struct statuslist *l);
  * *value (below 2^bits), or SHOMEI_ERR_INVALID "index out of range" when
  * idx >= statuslist_count(l), with *value 0: §8.3 requires the token to be
  * refused then. */
-int statuslist_get(const struct statuslist *l, uint64_t idx, unsigned *value,
-		   struct shomei_diag *d) __attribute__((warn_unused_result));
+int statuslist_get(const struct statuslist *l, uint64_t idx, unsigned *value, struct shomei_diag *d)
+    __attribute__((warn_unused_result));
 
 /* Frees what l owns and zeroes it. NULL-safe. */
 void statuslist_release(struct statuslist *l);

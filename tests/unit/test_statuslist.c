@@ -91,8 +91,7 @@ static void check_statuses(const struct statuslist *l, const json_t *statuses)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(statuses, i, v)
-	{
+	json_array_foreach (statuses, i, v) {
 		unsigned got = 99;
 		assert_int_equal(statuslist_get(l, i, &got, NULL), 0);
 		assert_int_equal(got, (unsigned)json_integer_value(v));
@@ -105,14 +104,13 @@ static void test_vectors(void **state)
 	json_t *v = tu_load_json_vector("status-list/token-status-list-examples.json");
 	json_t *ex;
 	size_t k, seen = 0;
-	json_array_foreach(json_object_get(v, "examples"), k, ex)
-	{
+	json_array_foreach (json_object_get(v, "examples"), k, ex) {
 		unsigned bits = (unsigned)json_integer_value(json_object_get(ex, "bits"));
 		json_t *statuses = json_object_get(ex, "statuses");
 		size_t n = json_array_size(statuses), rawlen, zlen;
 		assert_true(n > 0);
-		unsigned char *raw =
-		    tu_hex_decode_alloc(json_string_value(json_object_get(ex, "uncompressed_hex")), &rawlen);
+		unsigned char *raw = tu_hex_decode_alloc(
+		    json_string_value(json_object_get(ex, "uncompressed_hex")), &rawlen);
 		unsigned char *z =
 		    tu_hex_decode_alloc(json_string_value(json_object_get(ex, "zlib_hex")), &zlen);
 		struct statuslist l;
@@ -239,7 +237,8 @@ static void test_list_refusals(void **state)
 	char buf[128];
 
 	/* bits */
-	static const char *const bad_bits[] = {"3", "0", "16", "-1", "1.5", "\"1\"", "null", "true"};
+	static const char *const bad_bits[] = {"3",   "0",     "16",   "-1",
+					       "1.5", "\"1\"", "null", "true"};
 	for (size_t i = 0; i < sizeof bad_bits / sizeof bad_bits[0]; i++) {
 		snprintf(buf, sizeof buf, "{\"bits\":%s,\"lst\":\"%s\"}", bad_bits[i], good);
 		json_t *x = json_loads(buf, 0, NULL);
@@ -259,9 +258,9 @@ static void test_list_refusals(void **state)
 	x = json_pack("{s:i, s:i}", "bits", 1, "lst", 5);
 	assert_int_equal(parse_code(x, "lst"), SHOMEI_ERR_PARSE);
 	json_decref(x);
-	static const char *const bad_lst[] = {"eNrbuRgAAhcBXQ==", "eNrbuRgAAhcBXQ=", "eNrbuRgAAhcBX+",
-					      "eNrbuRgAAhcB/Q", "eNrbu RgAAhcBXQ", "eNrbuRgAAhcBXR",
-					      "eNrbuRgAAhcBX"};
+	static const char *const bad_lst[] = {
+	    "eNrbuRgAAhcBXQ==", "eNrbuRgAAhcBXQ=", "eNrbuRgAAhcBX+", "eNrbuRgAAhcB/Q",
+	    "eNrbu RgAAhcBXQ",	"eNrbuRgAAhcBXR",  "eNrbuRgAAhcBX"};
 	for (size_t i = 0; i < sizeof bad_lst / sizeof bad_lst[0]; i++) {
 		x = json_pack("{s:i, s:s}", "bits", 1, "lst", bad_lst[i]);
 		assert_int_equal(parse_code(x, "lst"), SHOMEI_ERR_PARSE);
@@ -277,14 +276,14 @@ static void test_list_refusals(void **state)
 	x = list_json(1, hello, sizeof hello - 1);
 	assert_int_equal(parse_code(x, "lst"), SHOMEI_ERR_PARSE);
 	json_decref(x);
-	static const unsigned char zlib_1bit[] = {0x78, 0xda, 0xdb, 0xb9, 0x18, 0x00,
-						  0x02, 0x17, 0x01, 0x5d};
+	static const unsigned char zlib_1bit[] = {0x78, 0xda, 0xdb, 0xb9, 0x18,
+						  0x00, 0x02, 0x17, 0x01, 0x5d};
 	x = list_json(1, zlib_1bit + 2, sizeof zlib_1bit - 2);
 	assert_int_equal(parse_code(x, "lst"), SHOMEI_ERR_PARSE);
 	json_decref(x);
 	/* gzip wrapping of the same DEFLATE data */
-	static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0x03, 0xdb, 0xb9, 0x18,
-					   0x00, 0, 0, 0, 0, 2, 0, 0, 0};
+	static const unsigned char gz[] = {0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0x03, 0xdb,
+					   0xb9, 0x18, 0x00, 0, 0, 0, 0, 2, 0, 0,    0};
 	x = list_json(1, gz, sizeof gz);
 	assert_int_equal(parse_code(x, "lst"), SHOMEI_ERR_PARSE);
 	json_decref(x);
@@ -461,14 +460,15 @@ static void test_reference(void **state)
 	uint64_t idx = 1;
 	const char *uri = NULL;
 	json_t *s = NULL;
-	assert_int_equal(ref_code("{\"status_list\":{\"idx\":0,\"uri\":\"" URI "\"}}", &idx, &uri, &s),
-			 0);
+	assert_int_equal(
+	    ref_code("{\"status_list\":{\"idx\":0,\"uri\":\"" URI "\"}}", &idx, &uri, &s), 0);
 	assert_int_equal(idx, 0);
 	assert_string_equal(uri, URI);
 	json_decref(s);
 	assert_int_equal(
-	    ref_code("{\"other\":1,\"status_list\":{\"idx\":9007199254740992,\"uri\":\"u\",\"x\":2}}",
-		     &idx, &uri, &s),
+	    ref_code(
+		"{\"other\":1,\"status_list\":{\"idx\":9007199254740992,\"uri\":\"u\",\"x\":2}}",
+		&idx, &uri, &s),
 	    0);
 	assert_int_equal(idx, (uint64_t)1 << 53);
 	json_decref(s);
@@ -520,7 +520,8 @@ static json_t *two_bit_list(void)
 
 static struct statuslist_token_options opts(const struct ed25519_key *k)
 {
-	struct statuslist_token_options o = {.issuer_pk = k->pk, .uri = URI, .now = NOW, .skew = SKEW};
+	struct statuslist_token_options o = {
+	    .issuer_pk = k->pk, .uri = URI, .now = NOW, .skew = SKEW};
 	return o;
 }
 
@@ -597,8 +598,8 @@ static void test_token_round_trip(void **state)
 	free(jwt);
 
 	/* no exp, no ttl, no kid */
-	assert_int_equal(
-	    statuslist_token_sign(sl, URI, NOW, 0, 0, issuer, NULL, &jwt, &len, NULL), 0);
+	assert_int_equal(statuslist_token_sign(sl, URI, NOW, 0, 0, issuer, NULL, &jwt, &len, NULL),
+			 0);
 	assert_int_equal(statuslist_token_verify(jwt, len, &o, &t, NULL), 0);
 	assert_false(t.has_exp);
 	assert_false(t.has_ttl);
@@ -651,9 +652,15 @@ static void test_token_refusals(void **state)
 	jwt = raw_token(json_object(), payload_base(), issuer);
 	assert_int_equal(verify_code(jwt, &o, "statuslist-jwt.header.typ"), SHOMEI_ERR_INVALID);
 	free(jwt);
-	static const char *const bad_typ[] = {"jwt", "JWT", "dc+sd-jwt", "statuslist+cwt",
-					      "statuslist+jwt ", "application/statuslist+jwtx",
-					      "text/statuslist+jwt", "", "applicationXstatuslist+jwt"};
+	static const char *const bad_typ[] = {"jwt",
+					      "JWT",
+					      "dc+sd-jwt",
+					      "statuslist+cwt",
+					      "statuslist+jwt ",
+					      "application/statuslist+jwtx",
+					      "text/statuslist+jwt",
+					      "",
+					      "applicationXstatuslist+jwt"};
 	for (size_t i = 0; i < sizeof bad_typ / sizeof bad_typ[0]; i++) {
 		jwt = raw_token(json_pack("{s:s}", "typ", bad_typ[i]), payload_base(), issuer);
 		assert_int_equal(verify_code(jwt, &o, "statuslist-jwt.header.typ"),
@@ -685,7 +692,8 @@ static void test_token_refusals(void **state)
 		unsigned char sig[ED25519_SIG_BYTES];
 		ed25519_sign(sig, tok, (size_t)n, issuer);
 		tok[n] = '.';
-		assert_int_equal(base64url_encode(sig, sizeof sig, tok + n + 1, sizeof tok - n - 1), 0);
+		assert_int_equal(base64url_encode(sig, sizeof sig, tok + n + 1, sizeof tok - n - 1),
+				 0);
 		assert_int_equal(verify_code(tok, &o, NULL), SHOMEI_ERR_UNSUPPORTED);
 		/* and with no signature at all */
 		tok[n + 1] = '\0';
@@ -817,10 +825,11 @@ static void test_value_names(void **state)
 	"eyJhbGciOiJFZERTQSIsImtpZCI6InN0YXR1cy1rZXktMSIsInR5cCI6InN0YXR1c2xpc3Qrand0In0."         \
 	"eyJleHAiOjIyOTE3MjAxNzAsImlhdCI6MTY4NjkyMDE3MCwic3RhdHVzX2xpc3QiOnsiYml0cyI6MiwibHN0Ijoi" \
 	"ZU5vNzZmSVRBQVBmQWdjIn0sInN1YiI6Imh0dHBzOi8vZXhhbXBsZS5jb20vc3RhdHVzbGlzdHMvMSIsInR0bCI6" \
-	"NDMyMDB9.TP1iovMnI1hzxovVKV31EJMmo6GX_PcHcLuSqIUAmI4-tk1dDBd8GKVBoxTglz5i3Znv_WfXQXhxwqQE64dQ" \
+	"NDMyMDB9.TP1iovMnI1hzxovVKV31EJMmo6GX_PcHcLuSqIUAmI4-tk1dDBd8GKVBoxTglz5i3Znv_"           \
+	"WfXQXhxwqQE64dQ"                                                                          \
 	"AQ"
 #define DOC_PAYLOAD                                                                                \
-	"{\"exp\":2291720170,\"iat\":1686920170,\"status_list\":{\"bits\":2,\"lst\":"                 \
+	"{\"exp\":2291720170,\"iat\":1686920170,\"status_list\":{\"bits\":2,\"lst\":"              \
 	"\"eNo76fITAAPfAgc\"},\"sub\":\"https://example.com/statuslists/1\",\"ttl\":43200}"
 
 /* Fails the test unless the document holds text. */
@@ -920,16 +929,11 @@ static void test_doc_example(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_vectors),
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_list_refusals),
-	    cmocka_unit_test(test_ceilings),
-	    cmocka_unit_test(test_build_refusals),
-	    cmocka_unit_test(test_reference),
-	    cmocka_unit_test(test_token_round_trip),
-	    cmocka_unit_test(test_token_refusals),
-	    cmocka_unit_test(test_sign_refusals),
-	    cmocka_unit_test(test_value_names),
+	    cmocka_unit_test(test_vectors),	     cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_list_refusals),    cmocka_unit_test(test_ceilings),
+	    cmocka_unit_test(test_build_refusals),   cmocka_unit_test(test_reference),
+	    cmocka_unit_test(test_token_round_trip), cmocka_unit_test(test_token_refusals),
+	    cmocka_unit_test(test_sign_refusals),    cmocka_unit_test(test_value_names),
 	    cmocka_unit_test(test_doc_example),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
