@@ -272,7 +272,9 @@ int statuslist_reference(const json_t *status, uint64_t *idx, const char **uri,
 				"not a non-negative integer up to 2^53");
 	if (!u)
 		return diag_set(d, SHOMEI_ERR_PARSE, "status_list.uri", "missing");
-	if (!json_is_string(u) || json_string_length(u) == 0)
+	/* a NUL inside would make the uri compared differ from the one fetched */
+	if (!json_is_string(u) || json_string_length(u) == 0 ||
+	    strlen(json_string_value(u)) != json_string_length(u))
 		return diag_set(d, SHOMEI_ERR_PARSE, "status_list.uri", "not a non-empty string");
 	*idx = v;
 	*uri = json_string_value(u);
@@ -339,6 +341,14 @@ static int token_claims(const json_t *p, const struct statuslist_token_options *
 		out->has_exp = 1;
 		if (o->now >= out->exp + o->skew)
 			return diag_set(d, SHOMEI_ERR_INVALID, "exp", "expired");
+	}
+	/* §5.1 rule 3: valid in all other respects per RFC 7519, so nbf too (§4.1.5) */
+	if ((v = json_object_get(p, "nbf")) != NULL) {
+		int64_t nbf;
+		if (read_date(v, &nbf) != 0)
+			return diag_set(d, SHOMEI_ERR_INVALID, "nbf", "not a NumericDate");
+		if (o->now + o->skew < nbf)
+			return diag_set(d, SHOMEI_ERR_INVALID, "nbf", "not yet valid");
 	}
 	if ((v = json_object_get(p, "ttl")) != NULL) {
 		uint64_t t;

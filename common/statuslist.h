@@ -13,7 +13,7 @@
  * reserved. shomei reports values other than 0-2 as numbers and leaves their
  * meaning to the caller.
  *
- * A Referenced Token names its entry in its "status" claim (§6.1):
+ * A Referenced Token names its entry in its "status" claim (§6.1, §6.2):
  *     "status": {"status_list": {"idx": 0, "uri": "https://example.com/statuslists/1"}}
  * and the list behind `uri` is a Status List Token (§5.1), here a JWS signed
  * with EdDSA, header "typ" "statuslist+jwt", payload {sub, iat, [exp], [ttl],
@@ -85,7 +85,7 @@ uint64_t statuslist_count(const struct statuslist *l);
 
 /* The status at index idx (see above for the bit order). Returns 0 and sets
  * *value (below 2^bits), or SHOMEI_ERR_INVALID "index out of range" when
- * idx >= statuslist_count(l), with *value 0: §8.3 requires the token to be
+ * idx >= statuslist_count(l), with *value 0: §8.3 requires the Referenced Token to be
  * refused then. */
 int statuslist_get(const struct statuslist *l, uint64_t idx, unsigned *value, struct shomei_diag *d)
     __attribute__((warn_unused_result));
@@ -103,7 +103,7 @@ int statuslist_build(const unsigned *values, size_t n, unsigned bits, json_t **o
 		     struct shomei_diag *d) __attribute__((warn_unused_result));
 
 /* Reads the Referenced Token's pointer into a list: `status` is the value of
- * its "status" claim (§6.1), and its member "status_list" must be
+ * its "status" claim (§6.2), and its member "status_list" must be
  * {"idx": a non-negative integer, "uri": a non-empty string}; other members
  * of both objects are ignored. On success *idx is set and *uri points into
  * `status` (borrowed: valid while `status` lives unchanged). Returns 0, or
@@ -142,7 +142,10 @@ struct statuslist_token {
  *   - "iat" required, a NumericDate (a number in [0, 9999-12-31T23:59:59Z],
  *     a fraction truncated), not after now + skew;
  *   - "exp" optional, likewise; refused when now >= exp + skew;
- *   - "ttl" optional, an integer in [1, TIMEUTIL_MAX_SECONDS];
+ *   - "nbf" optional, likewise; refused when now + skew < nbf (§5.1 asks for a
+ *     JWT valid in every respect of RFC 7519);
+ *   - "ttl" optional, an integer in [1, TIMEUTIL_MAX_SECONDS] (the draft allows
+ *     any positive number; shomei refuses a fraction);
  *   - "status_list" as statuslist_parse.
  * Returns 0 and fills *out (release with statuslist_token_release), or with
  * *out cleared: SHOMEI_ERR_USAGE (o, o->issuer_pk or o->uri NULL),

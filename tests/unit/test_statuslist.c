@@ -509,6 +509,12 @@ static void test_reference(void **state)
 	}
 	struct shomei_diag d;
 	assert_int_equal(statuslist_reference(NULL, &idx, &uri, &d), SHOMEI_ERR_PARSE);
+	/* a NUL in the uri (possible in a value built in memory) */
+	b = json_pack("{s:{s:i, s:s#}}", "status_list", "idx", 1, "uri", "u\0v", (int)3);
+	assert_non_null(b);
+	assert_int_equal(statuslist_reference(b, &idx, &uri, &d), SHOMEI_ERR_PARSE);
+	assert_null(uri);
+	json_decref(b);
 }
 
 /* ---- tokens ---- */
@@ -723,6 +729,8 @@ static void test_token_refusals(void **state)
 	    {"exp", json_integer(NOW - SKEW), "exp"},
 	    {"exp", json_string("never"), "exp"},
 	    {"exp", json_real(1e300), "exp"},
+	    {"nbf", json_integer(NOW + SKEW + 1), "nbf"},
+	    {"nbf", json_string("soon"), "nbf"},
 	    {"ttl", json_integer(0), "ttl"},
 	    {"ttl", json_integer(-5), "ttl"},
 	    {"ttl", json_real(1.5), "ttl"},
@@ -762,6 +770,7 @@ static void test_token_refusals(void **state)
 	p = payload_base();
 	json_object_set_new(p, "iat", json_real(NOW + SKEW + 0.5));
 	json_object_set_new(p, "ttl", json_real(300.0));
+	json_object_set_new(p, "nbf", json_integer(NOW + SKEW));
 	jwt = raw_token(json_pack("{s:s}", "typ", "statuslist+jwt"), p, issuer);
 	struct statuslist_token t;
 	assert_int_equal(statuslist_token_verify(jwt, strlen(jwt), &o, &t, NULL), 0);
