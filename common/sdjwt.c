@@ -1136,6 +1136,10 @@ static int issuer_key(const struct jose_jws *j, const struct sdjwt_verify_option
 		snprintf(out->issuer_vm, sizeof out->issuer_vm, "%s", iss);
 		return 0;
 	}
+	if (o->fallback_pk) {
+		memcpy(out->issuer_pk, o->fallback_pk, ED25519_PUBLIC_BYTES);
+		return 0;
+	}
 	return diag_set(d, SHOMEI_ERR_INVALID, "issuer-jwt.header.kid",
 			"no did:key to verify the issuer's signature with");
 }

@@ -115,6 +115,9 @@ struct sdjwt_verify_options {
 	const unsigned char *issuer_pk; /* the key to verify the issuer's JWS with; NULL:
 					   the did:key in the header's "kid" (or "iss"), which
 					   the caller must then establish as trusted */
+	/* With issuer_pk NULL, the key to use when the JWS names no did:key at
+	 * all (an issuer outside did:key, trusted explicitly); NULL: none. */
+	const unsigned char *fallback_pk;
 	int64_t now;
 	int64_t skew;	 /* for iat, nbf, exp and the KB-JWT's iat; 0: none */
 	int64_t max_age; /* of the KB-JWT */

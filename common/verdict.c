@@ -5,12 +5,16 @@
 #include "didkey.h"
 #include "diploma_sd.h"
 #include "sdjwt.h"
+#include "statuslist.h"
 #include "record.h"
 #include "timeutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+_Static_assert(RECORD_HASH_BYTES == DATAINT_HASH_BYTES, "the anchor digest is a dataint digest");
 
 static struct verdict_check *add(struct verdict *v, const char *name, enum verdict_result r,
 				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -321,7 +325,9 @@ int verdict_credential(const json_t *vc, const struct verdict_options *o, struct
 	add(v, "structure", VERDICT_PASS, "a W3C Verifiable Credential 2.0");
 
 	struct dataint_verified proof;
-	int err = dataint_verify(vc, "assertionMethod", &proof, &d);
+	unsigned char digest[RECORD_HASH_BYTES], status[RECORD_HASH_BYTES] = {0};
+	int err = dataint_verify_digest(vc, "assertionMethod", RECORD_CREDENTIAL_CONTEXT, digest,
+					&proof, &d);
 	if (err == SHOMEI_ERR_NOMEM) {
 		v->status = VERDICT_INVALID;
 		copy(v->reason, "out of memory");
@@ -337,13 +343,6 @@ int verdict_credential(const json_t *vc, const struct verdict_options *o, struct
 	check_issuer_key(v, &info, &proof);
 	check_period(v, &info, &proof);
 
-	unsigned char digest[RECORD_HASH_BYTES], status[RECORD_HASH_BYTES] = {0};
-	err = record_credential_digest(vc, digest, &d);
-	if (err) {
-		v->status = VERDICT_INVALID;
-		copy(v->reason, "out of memory");
-		return err;
-	}
 	int has_status = info.id && record_status_hash(info.id, status) == 0;
 	if (has_status)
 		check_status_member(v, vc, status);
@@ -361,6 +360,60 @@ static void append_name(char *list, const char *name)
 	snprintf(list + n, VERDICT_TEXT_BYTES - n, "%s%s", n ? "," : "", name);
 }
 
+/* A Token Status List entry (statuslist.h): the token is got through the
+ * caller's callback and must be signed by the credential's issuer key; a
+ * status that cannot be established leaves the verdict UNTRUSTED, a status
+ * other than valid makes it INVALID. */
+static void check_status_list(struct verdict *v, const struct verdict_options *o,
+			      const unsigned char issuer_pk[ED25519_PUBLIC_BYTES], uint64_t idx,
+			      const char *uri)
+{
+	if (!o->status_list_get) {
+		untrusted(v, "status list",
+			  "index %llu of %.200s not checked: no status list token given",
+			  (unsigned long long)idx, uri);
+		return;
+	}
+	struct shomei_diag d;
+	diag_clear(&d);
+	char *tok = NULL;
+	size_t tl = 0;
+	char line[VERDICT_TEXT_BYTES];
+	if (o->status_list_get(o->status_list_ctx, uri, &tok, &tl, &d) != 0) {
+		diag_format(&d, line, sizeof line);
+		untrusted(v, "status list", "%.200s: no status list token: %s", uri, line);
+		return;
+	}
+	struct statuslist_token t;
+	struct statuslist_token_options to = {
+	    .issuer_pk = issuer_pk, .uri = uri, .now = o->at, .skew = o->skew};
+	int e = statuslist_token_verify(tok, tl, &to, &t, &d);
+	free(tok);
+	if (e) {
+		diag_format(&d, line, sizeof line);
+		untrusted(v, "status list", "%.200s: the status list token is refused: %s", uri,
+			  line);
+		return;
+	}
+	unsigned value;
+	char at[TIMEUTIL_RFC3339_BYTES];
+	if (statuslist_get(&t.list, idx, &value, &d) != 0) {
+		diag_format(&d, line, sizeof line);
+		add(v, "status list", VERDICT_FAIL, "%.200s index %llu: %s", uri,
+		    (unsigned long long)idx, line);
+	} else if (value == STATUSLIST_VALID) {
+		add(v, "status list", VERDICT_PASS, "valid: index %llu of %.200s (list of %s)",
+		    (unsigned long long)idx, uri, fmt_time(t.iat, at));
+	} else {
+		const char *name = statuslist_value_name(value);
+		char num[32];
+		snprintf(num, sizeof num, "status 0x%02x", value);
+		add(v, "status list", VERDICT_FAIL, "%s: index %llu of %.200s (list of %s)",
+		    name ? name : num, (unsigned long long)idx, uri, fmt_time(t.iat, at));
+	}
+	statuslist_token_release(&t);
+}
+
 int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 		  struct verdict *v)
 {
@@ -371,6 +424,7 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 	struct shomei_diag d;
 	diag_clear(&d);
 	struct sdjwt_verify_options so = {.issuer_pk = NULL,
+					  .fallback_pk = o->trusted_key,
 					  .now = o->at,
 					  .skew = o->skew,
 					  .max_age = o->max_age ? o->max_age : SDJWT_DEFAULT_MAX_AGE,
@@ -400,7 +454,7 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 	add(v, "structure", VERDICT_PASS, "an SD-JWT VC (%s) of %s", SDJWT_TYP_VC, vct);
 	copy(v->verification_method, sv.issuer_vm);
 	add(v, "proof", VERDICT_PASS, "EdDSA signature by %.200s; every disclosure matches a digest",
-	    sv.issuer_vm);
+	    sv.issuer_vm[0] ? sv.issuer_vm : "the key given as trusted");
 	v->key_bound = sv.kb;
 	if (sv.kb)
 		add(v, "key binding", VERDICT_PASS,
@@ -433,22 +487,33 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 	v->has_valid_until = exp != NULL;
 	v->valid_until = exp ? (int64_t)json_number_value(exp) : 0;
 	add(v, "validity period", VERDICT_PASS, "nbf, exp and iat hold at the time judged");
-	/* the status hash: carried, and the jti's */
+	/* status: the ledger's status hash (carried, and the jti's), and a Token
+	 * Status List entry when the credential names one */
+	const json_t *stc = json_object_get(c, "status");
+	const json_t *shl = json_object_get(stc, "shomei_ledger");
 	unsigned char status[RECORD_HASH_BYTES];
-	const char *sh = json_string_value(
-	    json_object_get(json_object_get(json_object_get(c, "status"), "shomei_ledger"),
-			    "status_hash"));
+	const char *sh = json_string_value(json_object_get(shl, "status_hash"));
 	int has_status = sh && record_hex_decode(sh, status) == 0;
 	unsigned char want[RECORD_HASH_BYTES];
-	if (!has_status) {
+	uint64_t idx;
+	const char *uri;
+	int sl = stc ? statuslist_reference(stc, &idx, &uri, &d) : SHOMEI_ERR_NOTFOUND;
+	if (!has_status && (shl || (!o->trusted_key && sl == SHOMEI_ERR_NOTFOUND))) {
 		add(v, "status hash", VERDICT_FAIL, "status.shomei_ledger.status_hash: missing or malformed");
-	} else if (v->id[0] && (record_status_hash(v->id, want) != 0 ||
-				memcmp(want, status, sizeof want) != 0)) {
+	} else if (has_status && v->id[0] &&
+		   (record_status_hash(v->id, want) != 0 || memcmp(want, status, sizeof want) != 0)) {
 		add(v, "status hash", VERDICT_FAIL,
 		    "status.shomei_ledger.status_hash: not the status hash of the jti");
-	} else {
+	} else if (has_status) {
 		add(v, "status hash", VERDICT_PASS, "%s", sh);
+	} else if (sl == SHOMEI_ERR_NOTFOUND) {
+		add(v, "status", VERDICT_SKIP,
+		    "the credential names no status mechanism: it cannot be revoked");
 	}
+	if (sl == 0)
+		check_status_list(v, o, sv.issuer_pk, idx, uri);
+	else if (sl != SHOMEI_ERR_NOTFOUND)
+		fail_from_diag(v, "status list", &d);
 	unsigned char digest[RECORD_HASH_BYTES];
 	if (diploma_sd_digest(text, len, digest) != 0)
 		add(v, "anchor", VERDICT_FAIL, "no issuer JWS");

@@ -115,6 +115,13 @@ struct verdict_options {
 	int64_t max_age;
 	int64_t skew;
 	int require_kb;
+	/* Token Status List (statuslist.h): gets the Status List Token that an
+	 * SD-JWT VC's status.status_list names by its uri, into *token
+	 * (malloc'd; the verdict frees it), or fails (d says why). NULL: no way
+	 * to get one, and such a credential's status stays unknown (UNTRUSTED). */
+	int (*status_list_get)(void *ctx, const char *uri, char **token, size_t *len,
+			       struct shomei_diag *d);
+	void *status_list_ctx;
 };
 
 /* Judges `vc` (a parsed JSON document; any shape) as of o->at. Returns 0 when a

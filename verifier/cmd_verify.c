@@ -1,12 +1,14 @@
 #include "verifier.h"
 
 #include "didkey.h"
+#include "fetch.h"
 #include "fileio.h"
 #include "jose.h"
 #include "jsonin.h"
 #include "qr.h"
 #include "qrpayload.h"
 #include "sdjwt.h"
+#include "statuslist.h"
 #include "ledgerstate.h"
 #include "timeutil.h"
 #include "verdict.h"
@@ -25,6 +27,10 @@ static const struct cli_opt opts[] = {
     {"issuer-key", 0, CLI_VALUE, "KEY",
      "trust this issuer key (a did:key, or a file holding a public JWK) instead of the ledger",
      0},
+    {"status-list", 0, CLI_VALUE, "FILE|URL",
+     "the Status List Token to check an SD-JWT VC's status.status_list against", 3},
+    {"fetch-status", 0, CLI_FLAG, NULL,
+     "fetch the Status List Token from the uri the credential names (http or https)", 3},
     {"qr-text", 0, CLI_VALUE, "TEXT", "verify a scanned QR payload given as text", 2},
     {"qr-image", 0, CLI_VALUE, "FILE", "read the QR code in a PNG or JPEG photo and verify it", 2},
     {"replica", 'r', CLI_VALUE, "DIR",
@@ -34,11 +40,23 @@ static const struct cli_opt opts[] = {
 
 static void print_claims(const struct verdict *v);
 
+/* What an untrusted verdict lacks: the issuer's standing, or (for an issuer
+ * trusted but a status list entry that could not be checked) the status. */
+static int status_unknown(const struct verdict *v)
+{
+	for (size_t i = 0; i < v->nchecks; i++)
+		if (v->checks[i].result == VERDICT_SKIP && !strcmp(v->checks[i].detail, v->reason))
+			return !strcmp(v->checks[i].name, "status list");
+	return 0;
+}
+
 static void print_human(const struct verdict *v)
 {
-	const char *headline = v->status == VERDICT_VALID	? "VALID"
-			       : v->status == VERDICT_UNTRUSTED ? "VALID PROOF, ISSUER NOT TRUSTED"
-								: "INVALID";
+	const char *headline = v->status == VERDICT_VALID ? "VALID"
+			       : v->status == VERDICT_UNTRUSTED
+				   ? (status_unknown(v) ? "VALID PROOF, STATUS NOT ESTABLISHED"
+							: "VALID PROOF, ISSUER NOT TRUSTED")
+				   : "INVALID";
 	if (v->status == VERDICT_INVALID)
 		printf("%s: %s\n", headline, v->reason);
 	else if (v->achievement_name[0])
@@ -136,6 +154,54 @@ static int issuer_key(const char *arg, unsigned char pk[ED25519_PUBLIC_BYTES])
 	return 0;
 }
 
+/* A Status List Token (statuslist.h) from a file, or fetched from an
+ * http(s) URL: the URL's last segment is fetched under the rest (fetch.h's
+ * rules: no query, no redirects). */
+static int is_url(const char *s)
+{
+	return !strncmp(s, "http://", 7) || !strncmp(s, "https://", 8);
+}
+
+static int fetch_url(const char *url, char **out, size_t *len, struct shomei_diag *d)
+{
+	const char *slash = strrchr(url, '/');
+	if (!slash || slash < url + 8 || !slash[1])
+		return diag_set(d, SHOMEI_ERR_USAGE, url, "not a URL of a file");
+	char base[FETCH_PATH_MAX * 8];
+	if ((size_t)(slash - url) >= sizeof base)
+		return diag_set(d, SHOMEI_ERR_LIMIT, url, "URL too long");
+	memcpy(base, url, (size_t)(slash - url));
+	base[slash - url] = '\0';
+	struct fetcher *f = NULL;
+	int e = fetcher_new(base, &f, d);
+	if (!e)
+		e = fetcher_get(f, slash + 1, STATUSLIST_MAX_BYTES, out, len, d);
+	fetcher_free(f);
+	if (e && d && !d->where[0])
+		snprintf(d->where, sizeof d->where, "%.200s", url);
+	return e;
+}
+
+struct status_source {
+	const char *given; /* --status-list FILE|URL, or NULL */
+	int fetch;	   /* --fetch-status */
+};
+
+static int get_status_list(void *ctx, const char *uri, char **token, size_t *len,
+			   struct shomei_diag *d)
+{
+	const struct status_source *s = ctx;
+	*token = NULL;
+	*len = 0;
+	if (s->given && is_url(s->given))
+		return fetch_url(s->given, token, len, d);
+	if (s->given)
+		return fileio_read(s->given, STATUSLIST_MAX_BYTES, token, len, d);
+	if (!is_url(uri))
+		return diag_set(d, SHOMEI_ERR_UNSUPPORTED, NULL, "not an http or https uri");
+	return fetch_url(uri, token, len, d);
+}
+
 /* The replica the verdict rests on, replayed; *s stays NULL when there is
  * none (no ledger.json in the folder): the verdict then says so. */
 static int open_replica(const struct cli_parsed *p, struct lstate **s)
@@ -190,6 +256,11 @@ static int run(const struct cli_parsed *p)
 		if (issuer_key(cli_value(p, "issuer-key"), trusted) != 0)
 			return VERIFIER_EXIT_USAGE;
 		o.trusted_key = trusted;
+	}
+	struct status_source ss = {cli_value(p, "status-list"), cli_given(p, "fetch-status")};
+	if (ss.given || ss.fetch) {
+		o.status_list_get = get_status_list;
+		o.status_list_ctx = &ss;
 	}
 	char *text = NULL;
 	size_t len = 0;
@@ -270,7 +341,9 @@ static int run(const struct cli_parsed *p)
 	switch (v.status) {
 	case VERDICT_VALID: return VERIFIER_EXIT_VALID;
 	case VERDICT_UNTRUSTED:
-		out_errorf(subject, "issuer not trusted: %s", v.reason);
+		out_errorf(subject, "%s: %s",
+			   status_unknown(&v) ? "status not established" : "issuer not trusted",
+			   v.reason);
 		return VERIFIER_EXIT_UNTRUSTED;
 	case VERDICT_INVALID: break;
 	}

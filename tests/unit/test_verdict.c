@@ -4,6 +4,9 @@
 #include "dataint.h"
 #include "didkey.h"
 #include "init.h"
+#include "jose.h"
+#include "sdjwt.h"
+#include "statuslist.h"
 #include "record.h"
 #include "registry.h"
 #include "testutil.h"
@@ -12,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -321,6 +325,154 @@ static void test_ledger(void **state)
 	ed25519_key_free(other);
 }
 
+/* ---- an SD-JWT VC from an issuer outside did:key, with a status list entry ---- */
+
+#define SL_URI "https://registrar.example.edu/status/1"
+#define SL_NOW 1800000000
+
+struct sl_source {
+	const char *token; /* what the callback hands over; NULL: it fails */
+	char asked[256];
+	int calls;
+};
+
+static int sl_get(void *ctx, const char *uri, char **token, size_t *len, struct shomei_diag *d)
+{
+	struct sl_source *s = ctx;
+	s->calls++;
+	snprintf(s->asked, sizeof s->asked, "%s", uri);
+	if (!s->token)
+		return diag_set(d, SHOMEI_ERR_NOTFOUND, uri, "not found");
+	*token = strdup(s->token);
+	*len = strlen(s->token);
+	return 0;
+}
+
+static char *foreign_vc(const struct ed25519_key *k, const char *status_json)
+{
+	json_t *p = json_pack("{s:s, s:I, s:s, s:{s:o}, s:s}", "iss", "https://registrar.example.edu",
+			      "iat", (json_int_t)(SL_NOW - 3600), "vct",
+			      "https://example.edu/credentials/degree", "cnf", "jwk",
+			      jose_jwk_from_public(k->pk), "degree", "MSc Physics");
+	if (status_json)
+		json_object_set_new(p, "status", json_loads(status_json, 0, NULL));
+	struct sdjwt_issue_options o = {.kid = "key-1"};
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(sdjwt_issue(p, &o, k, &out, &len, NULL), 0);
+	json_decref(p);
+	return out;
+}
+
+static char *sl_token(const struct ed25519_key *k, unsigned entry5, const char *sub, int64_t exp)
+{
+	unsigned values[16] = {0};
+	values[5] = entry5;
+	json_t *list = NULL;
+	assert_int_equal(statuslist_build(values, 16, 2, &list, NULL), 0);
+	char *out = NULL;
+	size_t len;
+	assert_int_equal(statuslist_token_sign(list, sub, SL_NOW - 60, exp, 0, k, "key-1", &out,
+					       &len, NULL),
+			 0);
+	json_decref(list);
+	return out;
+}
+
+static void judge_sd(const char *text, const unsigned char *trusted, struct sl_source *src,
+		     struct verdict *v)
+{
+	struct verdict_options o = {.at = SL_NOW, .trusted_key = trusted, .skew = 60};
+	if (src) {
+		o.status_list_get = sl_get;
+		o.status_list_ctx = src;
+	}
+	assert_int_equal(verdict_sdjwt(text, strlen(text), &o, v), 0);
+}
+
+static void test_status_list(void **state)
+{
+	struct fixture *f = *state;
+	struct ed25519_key *other = ed25519_key_new_random();
+	static struct verdict v;
+	const unsigned char *pk = f->key->pk;
+	/* no status at all: valid with the trusted key, the check skipped */
+	char *plain = foreign_vc(f->key, NULL);
+	judge_sd(plain, pk, NULL, &v);
+	assert_int_equal(v.status, VERDICT_VALID);
+	assert_int_equal(find(&v, "status")->result, VERDICT_SKIP);
+	assert_string_equal(find(&v, "proof")->detail,
+			    "EdDSA signature by key-1; every disclosure matches a digest");
+	/* without the trusted key there is nothing to verify the signature with */
+	judge_sd(plain, NULL, NULL, &v);
+	assert_int_equal(v.status, VERDICT_INVALID);
+	assert_string_equal(v.reason, "issuer-jwt.header.kid: no did:key to verify the issuer's "
+				      "signature with");
+	judge_sd(plain, other->pk, NULL, &v);
+	assert_int_equal(v.status, VERDICT_INVALID);
+	free(plain);
+
+	char *vc = foreign_vc(f->key, "{\"status_list\":{\"idx\":5,\"uri\":\"" SL_URI "\"}}");
+	struct sl_source src = {0};
+	/* no way to get the list: untrusted, and said why */
+	judge_sd(vc, pk, NULL, &v);
+	assert_int_equal(v.status, VERDICT_UNTRUSTED);
+	assert_string_equal(v.reason,
+			    "index 5 of " SL_URI " not checked: no status list token given");
+	judge_sd(vc, pk, &src, &v);
+	assert_int_equal(v.status, VERDICT_UNTRUSTED);
+	assert_string_equal(src.asked, SL_URI);
+	assert_non_null(strstr(v.reason, "no status list token"));
+	/* each status */
+	static const struct {
+		unsigned value;
+		enum verdict_status status;
+		const char *detail_start;
+	} cases[] = {
+	    {0, VERDICT_VALID, "valid: index 5 of " SL_URI},
+	    {1, VERDICT_INVALID, "invalid: index 5 of " SL_URI},
+	    {2, VERDICT_INVALID, "suspended: index 5 of " SL_URI},
+	    {3, VERDICT_INVALID, "status 0x03: index 5 of " SL_URI},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *tok = sl_token(f->key, cases[i].value, SL_URI, SL_NOW + 3600);
+		src.token = tok;
+		judge_sd(vc, pk, &src, &v);
+		assert_int_equal(v.status, cases[i].status);
+		const struct verdict_check *c = find(&v, "status list");
+		assert_non_null(c);
+		if (strncmp(c->detail, cases[i].detail_start, strlen(cases[i].detail_start)) != 0)
+			fail_msg("status %u: %s", cases[i].value, c->detail);
+		free(tok);
+	}
+	/* tokens that are refused leave the status unknown */
+	char *bad[] = {sl_token(other, 0, SL_URI, SL_NOW + 3600),
+		       sl_token(f->key, 0, "https://elsewhere.example/1", SL_NOW + 3600),
+		       sl_token(f->key, 0, SL_URI, SL_NOW - 3600)};
+	for (size_t i = 0; i < 3; i++) {
+		src.token = bad[i];
+		judge_sd(vc, pk, &src, &v);
+		assert_int_equal(v.status, VERDICT_UNTRUSTED);
+		assert_non_null(strstr(v.reason, "the status list token is refused"));
+		free(bad[i]);
+	}
+	free(vc);
+	/* an entry beyond the list, and a malformed reference: invalid */
+	vc = foreign_vc(f->key, "{\"status_list\":{\"idx\":16,\"uri\":\"" SL_URI "\"}}");
+	char *tok = sl_token(f->key, 0, SL_URI, SL_NOW + 3600);
+	src.token = tok;
+	judge_sd(vc, pk, &src, &v);
+	assert_int_equal(v.status, VERDICT_INVALID);
+	free(vc);
+	vc = foreign_vc(f->key, "{\"status_list\":{\"idx\":\"5\",\"uri\":\"" SL_URI "\"}}");
+	judge_sd(vc, pk, &src, &v);
+	assert_int_equal(v.status, VERDICT_INVALID);
+	assert_int_equal(find(&v, "status list")->result, VERDICT_FAIL);
+	free(vc);
+	free(tok);
+	ed25519_key_free(other);
+}
+
 int main(void)
 {
 	if (shomei_init() != 0)
@@ -330,6 +482,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_time, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_tampered_and_foreign, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ledger, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_status_list, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
