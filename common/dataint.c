@@ -2,6 +2,7 @@
 
 #include "base58.h"
 #include "internal/buf.h"
+#include "internal/objcopy.h"
 #include "internal/sha256.h"
 #include "jcs.h"
 #include "timeutil.h"
@@ -203,7 +204,7 @@ int dataint_signer_sign_digest(const struct dataint_signer *s, const json_t *doc
 	if (digest)
 		sha256_2(prefix ? prefix : "", prefix ? strlen(prefix) : 0, doc_canon.data,
 			 doc_canon.len, digest);
-	proof = json_copy(s->config);
+	proof = objcopy_shallow(s->config);
 	if (!proof) {
 		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 		goto out;
@@ -327,8 +328,8 @@ static int verify(const json_t *doc, const char *purpose, const char *prefix,
 	/* Shallow copies: the unsecured document and the proof configuration share
 	 * their members with the input, which is never modified. */
 	int err = SHOMEI_ERR_NOMEM;
-	json_t *unsecured = json_copy((json_t *)doc);
-	json_t *config = json_copy((json_t *)proof);
+	json_t *unsecured = objcopy_shallow(doc);
+	json_t *config = objcopy_shallow(proof);
 	if (!unsecured || !config)
 		goto out;
 	json_object_del(unsecured, "proof");

@@ -7,6 +7,7 @@
 #include "jose.h"
 
 #include "base64url.h"
+#include "internal/objcopy.h"
 #include "jcs.h"
 #include "jsonin.h"
 
@@ -107,7 +108,7 @@ int jose_jws_sign(const json_t *header, const json_t *payload, const struct ed25
 {
 	*out = NULL;
 	*len = 0;
-	json_t *h = json_copy((json_t *)header);
+	json_t *h = objcopy_shallow(header);
 	if (!h || json_object_set_new(h, "alg", json_string("EdDSA")) != 0) {
 		json_decref(h);
 		return diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");

@@ -6,6 +6,7 @@
 
 #include "base64url.h"
 #include "internal/buf.h"
+#include "internal/objcopy.h"
 #include "internal/sha256.h"
 #include "jcs.h"
 #include "jsonin.h"
@@ -766,7 +767,7 @@ static int assemble(const json_t *body, struct record_signature *sigs, size_t n,
 		if (strcmp(sigs[i - 1].signer, sigs[i].signer) == 0)
 			return diag_set(d, SHOMEI_ERR_USAGE, "signatures",
 					"the same key signs twice");
-	json_t *copy = json_copy((json_t *)body);
+	json_t *copy = objcopy_shallow(body);
 	json_t *arr = json_array();
 	int err = SHOMEI_ERR_NOMEM;
 	if (!copy || !arr)

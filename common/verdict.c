@@ -364,36 +364,41 @@ static void append_name(char *list, const char *name)
  * caller's callback and must be signed by the credential's issuer key; a
  * status that cannot be established leaves the verdict UNTRUSTED, a status
  * other than valid makes it INVALID. */
-static void check_status_list(struct verdict *v, const struct verdict_options *o,
-			      const unsigned char issuer_pk[ED25519_PUBLIC_BYTES], uint64_t idx,
-			      const char *uri)
+static int check_status_list(struct verdict *v, const struct verdict_options *o,
+			     const unsigned char issuer_pk[ED25519_PUBLIC_BYTES], uint64_t idx,
+			     const char *uri)
 {
 	if (!o->status_list_get) {
 		untrusted(v, "status list",
 			  "index %llu of %.200s not checked: no status list token given",
 			  (unsigned long long)idx, uri);
-		return;
+		return 0;
 	}
 	struct shomei_diag d;
 	diag_clear(&d);
 	char *tok = NULL;
 	size_t tl = 0;
 	char line[VERDICT_TEXT_BYTES];
-	if (o->status_list_get(o->status_list_ctx, uri, &tok, &tl, &d) != 0) {
+	int e = o->status_list_get(o->status_list_ctx, uri, &tok, &tl, &d);
+	if (e == SHOMEI_ERR_NOMEM)
+		return e;
+	if (e) {
 		diag_format(&d, line, sizeof line);
 		untrusted(v, "status list", "%.200s: no status list token: %s", uri, line);
-		return;
+		return 0;
 	}
 	struct statuslist_token t;
 	struct statuslist_token_options to = {
 	    .issuer_pk = issuer_pk, .uri = uri, .now = o->at, .skew = o->skew};
-	int e = statuslist_token_verify(tok, tl, &to, &t, &d);
+	e = statuslist_token_verify(tok, tl, &to, &t, &d);
 	free(tok);
+	if (e == SHOMEI_ERR_NOMEM)
+		return e;
 	if (e) {
 		diag_format(&d, line, sizeof line);
 		untrusted(v, "status list", "%.200s: the status list token is refused: %s", uri,
 			  line);
-		return;
+		return 0;
 	}
 	unsigned value;
 	char at[TIMEUTIL_RFC3339_BYTES];
@@ -412,6 +417,7 @@ static void check_status_list(struct verdict *v, const struct verdict_options *o
 		    name ? name : num, (unsigned long long)idx, uri, fmt_time(t.iat, at));
 	}
 	statuslist_token_release(&t);
+	return 0;
 }
 
 int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
@@ -510,10 +516,14 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 		add(v, "status", VERDICT_SKIP,
 		    "the credential names no status mechanism: it cannot be revoked");
 	}
-	if (sl == 0)
-		check_status_list(v, o, sv.issuer_pk, idx, uri);
-	else if (sl != SHOMEI_ERR_NOTFOUND)
+	if (sl == 0 && check_status_list(v, o, sv.issuer_pk, idx, uri) == SHOMEI_ERR_NOMEM) {
+		sdjwt_verified_release(&sv);
+		v->status = VERDICT_INVALID;
+		copy(v->reason, "out of memory");
+		return SHOMEI_ERR_NOMEM;
+	} else if (sl != 0 && sl != SHOMEI_ERR_NOTFOUND) {
 		fail_from_diag(v, "status list", &d);
+	}
 	unsigned char digest[RECORD_HASH_BYTES];
 	if (diploma_sd_digest(text, len, digest) != 0)
 		add(v, "anchor", VERDICT_FAIL, "no issuer JWS");
