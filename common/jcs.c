@@ -489,6 +489,24 @@ static int put_value(struct writer *w, const json_t *v, int depth)
 }
 
 /* Runs one serialization; on failure puts b back as it was and says why. */
+/* On failure: b as it was at start, and d saying why if nothing more
+ * precise did. */
+static int undo_on_error(const struct writer *w, size_t start, int err)
+{
+	if (!err)
+		return 0;
+	struct buf *b = w->b;
+	if (b->data) {
+		b->len = start;
+		b->data[start] = '\0';
+	}
+	if (!w->located && err == SHOMEI_ERR_LIMIT)
+		diag_set(w->d, err, NULL, "canonical form larger than %zu bytes", b->max);
+	else if (!w->located)
+		diag_set(w->d, err, NULL, "out of memory");
+	return err;
+}
+
 static int run(const json_t *v, struct buf *b, const char *skip, struct jcs_hole *hole,
 	       struct shomei_diag *d)
 {
@@ -499,17 +517,7 @@ static int run(const json_t *v, struct buf *b, const char *skip, struct jcs_hole
 	int err = skip ? put_object(&w, v, 1, skip, hole) : put_value(&w, v, 1);
 	if (w.m != inline_m)
 		free(w.m);
-	if (!err)
-		return 0;
-	if (b->data) {
-		b->len = start;
-		b->data[start] = '\0';
-	}
-	if (!w.located && err == SHOMEI_ERR_LIMIT)
-		diag_set(d, err, NULL, "canonical form larger than %zu bytes", b->max);
-	else if (!w.located)
-		diag_set(d, err, NULL, "out of memory");
-	return err;
+	return undo_on_error(&w, start, err);
 }
 
 int jcs_append(const json_t *v, struct buf *b, struct shomei_diag *d)
@@ -520,20 +528,9 @@ int jcs_append(const json_t *v, struct buf *b, struct shomei_diag *d)
 int jcs_append_string(const char *s, size_t len, struct buf *b, struct shomei_diag *d)
 {
 	struct writer w = {.b = b, .d = d};
-	size_t mark = b->len;
+	size_t start = b->len;
 	diag_clear(d);
-	int err = put_string(&w, s, len, 0);
-	if (!err)
-		return 0;
-	if (b->data) {
-		b->len = mark;
-		b->data[mark] = '\0';
-	}
-	if (!w.located && err == SHOMEI_ERR_LIMIT)
-		diag_set(d, err, NULL, "canonical form larger than %zu bytes", b->max);
-	else if (!w.located)
-		diag_set(d, err, NULL, "out of memory");
-	return err;
+	return undo_on_error(&w, start, put_string(&w, s, len, 0));
 }
 
 int jcs_append_without(const json_t *obj, const char *skip_key, struct buf *b,

@@ -10,7 +10,9 @@
 #include "internal/objcopy.h"
 #include "jcs.h"
 #include "jsonin.h"
+#include "timeutil.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +69,18 @@ int jose_b64_json(const json_t *v, char **out, size_t *len, struct shomei_diag *
 	free(text);
 	*out = b;
 	*len = n;
+	return 0;
+}
+
+int jose_numeric_date(const json_t *v, int64_t *t)
+{
+	*t = 0;
+	if (!json_is_number(v))
+		return SHOMEI_ERR_INVALID;
+	double x = json_number_value(v);
+	if (!isfinite(x) || x < 0 || x > (double)TIMEUTIL_MAX_SECONDS)
+		return SHOMEI_ERR_INVALID;
+	*t = (int64_t)x;
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define JOSE_JWS_MAX_BYTES (1u << 20)
 
@@ -70,6 +71,11 @@ int jose_jws_verify(const struct jose_jws *j, const unsigned char pk[ED25519_PUB
     __attribute__((warn_unused_result));
 
 void jose_jws_free(struct jose_jws *j);
+
+/* A NumericDate (RFC 7519 §2): a JSON number of seconds since the epoch,
+ * within [0, TIMEUTIL_MAX_SECONDS] (9999-12-31T23:59:59Z), a fraction
+ * truncated. Returns 0 and *t, or SHOMEI_ERR_INVALID with *t 0. */
+int jose_numeric_date(const json_t *v, int64_t *t) __attribute__((warn_unused_result));
 
 /* base64url(canonical JSON of v) into *out (malloc'd, NUL-terminated). */
 int jose_b64_json(const json_t *v, char **out, size_t *len, struct shomei_diag *d)

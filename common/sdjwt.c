@@ -1099,14 +1099,10 @@ static int time_claim(const json_t *claims, const char *name, int *has, int64_t 
 {
 	const json_t *v = json_object_get(claims, name);
 	*has = v != NULL;
-	if (!v)
-		return 0;
-	if (!json_is_integer(v) && !json_is_real(v))
-		return diag_set(d, SHOMEI_ERR_INVALID, name, "not a NumericDate");
-	double x = json_number_value(v);
-	if (x < 0 || x > 253402300799.0)
-		return diag_set(d, SHOMEI_ERR_INVALID, name, "out of range");
-	*t = (int64_t)x;
+	*t = 0;
+	if (v && jose_numeric_date(v, t) != 0)
+		return diag_set(d, SHOMEI_ERR_INVALID, name,
+				json_is_number(v) ? "out of range" : "not a NumericDate");
 	return 0;
 }
 

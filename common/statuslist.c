@@ -45,19 +45,6 @@ static int read_uint(const json_t *v, double max, uint64_t *out)
 	return 0;
 }
 
-/* A NumericDate (RFC 7519 §2): a number, fraction truncated toward the past. */
-static int read_date(const json_t *v, int64_t *out)
-{
-	*out = 0;
-	if (!json_is_number(v))
-		return -1;
-	double x = json_number_value(v);
-	if (!isfinite(x) || x < 0 || x > (double)TIMEUTIL_MAX_SECONDS)
-		return -1;
-	*out = (int64_t)x;
-	return 0;
-}
-
 void statuslist_release(struct statuslist *l)
 {
 	if (!l)
@@ -331,12 +318,12 @@ static int token_claims(const json_t *p, const struct statuslist_token_options *
 	v = json_object_get(p, "iat");
 	if (!v)
 		return diag_set(d, SHOMEI_ERR_INVALID, "iat", "missing");
-	if (read_date(v, &out->iat) != 0)
+	if (jose_numeric_date(v, &out->iat) != 0)
 		return diag_set(d, SHOMEI_ERR_INVALID, "iat", "not a NumericDate");
 	if (out->iat > o->now + o->skew)
 		return diag_set(d, SHOMEI_ERR_INVALID, "iat", "issued in the future");
 	if ((v = json_object_get(p, "exp")) != NULL) {
-		if (read_date(v, &out->exp) != 0)
+		if (jose_numeric_date(v, &out->exp) != 0)
 			return diag_set(d, SHOMEI_ERR_INVALID, "exp", "not a NumericDate");
 		out->has_exp = 1;
 		if (o->now >= out->exp + o->skew)
@@ -345,7 +332,7 @@ static int token_claims(const json_t *p, const struct statuslist_token_options *
 	/* §5.1 rule 3: valid in all other respects per RFC 7519, so nbf too (§4.1.5) */
 	if ((v = json_object_get(p, "nbf")) != NULL) {
 		int64_t nbf;
-		if (read_date(v, &nbf) != 0)
+		if (jose_numeric_date(v, &nbf) != 0)
 			return diag_set(d, SHOMEI_ERR_INVALID, "nbf", "not a NumericDate");
 		if (o->now + o->skew < nbf)
 			return diag_set(d, SHOMEI_ERR_INVALID, "nbf", "not yet valid");
