@@ -143,6 +143,33 @@ int dataint_sign(json_t *doc, const struct ed25519_key *key, const struct datain
 	return err;
 }
 
+/* The canonical proof with an empty proofValue, split where the value's
+ * characters go (base58btc needs no escaping, and JCS puts the member in the
+ * same place whatever its value). Left NULL, and the proof built per
+ * document, if the marker is not found exactly once. */
+static int prepare_proof_text(struct dataint_signer *s)
+{
+	static const char marker[] = "\"proofValue\":\"\"";
+	json_t *proof = objcopy_shallow(s->config);
+	char *text = NULL;
+	size_t len = 0;
+	if (!proof || json_object_set_new(proof, "proofValue", json_string("")) != 0 ||
+	    jcs_serialize(proof, &text, &len, NULL) != 0) {
+		json_decref(proof);
+		return SHOMEI_ERR_NOMEM;
+	}
+	json_decref(proof);
+	char *at = strstr(text, marker);
+	if (!at || strstr(at + 1, marker)) {
+		free(text);
+		return 0;
+	}
+	s->proof_text = text;
+	s->proof_head = (size_t)(at - text) + sizeof marker - 2; /* after the opening quote */
+	s->proof_len = len;
+	return 0;
+}
+
 int dataint_signer_init(struct dataint_signer *s, const struct ed25519_key *key,
 			const struct dataint_proof_options *o, const json_t *context,
 			struct shomei_diag *d)
@@ -152,6 +179,8 @@ int dataint_signer_init(struct dataint_signer *s, const struct ed25519_key *key,
 	int err = make_config(key, o, context, &s->config, d);
 	if (!err)
 		err = hash_canonical(s->config, s->config_hash, d);
+	if (!err && prepare_proof_text(s) != 0)
+		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 	if (err)
 		dataint_signer_release(s);
 	return err;
@@ -160,7 +189,35 @@ int dataint_signer_init(struct dataint_signer *s, const struct ed25519_key *key,
 void dataint_signer_release(struct dataint_signer *s)
 {
 	json_decref(s->config);
+	free(s->proof_text);
 	memset(s, 0, sizeof *s);
+}
+
+/* The canonical proof of hash_data into b. */
+static int proof_canonical(const struct dataint_signer *s,
+			   const unsigned char hash_data[DATAINT_HASH_DATA_BYTES], struct buf *b,
+			   struct shomei_diag *d)
+{
+	if (!s->proof_text) {
+		json_t *proof = objcopy_shallow(s->config);
+		int err = proof ? add_proof_value(proof, hash_data, s->key, d)
+				: diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
+		if (!err)
+			err = jcs_append(proof, b, d);
+		json_decref(proof);
+		return err;
+	}
+	unsigned char sig[ED25519_SIG_BYTES];
+	ed25519_sign(sig, hash_data, DATAINT_HASH_DATA_BYTES, s->key);
+	char value[DATAINT_PROOF_VALUE_BYTES];
+	if (multibase_base58btc_encode(sig, sizeof sig, value, sizeof value) != 0)
+		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "proofValue does not fit");
+	int err = buf_append(b, s->proof_text, s->proof_head);
+	if (!err)
+		err = buf_puts(b, value);
+	if (!err)
+		err = buf_append(b, s->proof_text + s->proof_head, s->proof_len - s->proof_head);
+	return err;
 }
 
 int dataint_signer_sign(const struct dataint_signer *s, const json_t *doc, char **text, size_t *len,
@@ -188,7 +245,6 @@ int dataint_signer_sign_digest(const struct dataint_signer *s, const json_t *doc
 	buf_init(&doc_canon, DATAINT_CANON_MAX);
 	buf_init(&proof_canon, DATAINT_CANON_MAX);
 	buf_init(&out, DATAINT_CANON_MAX);
-	json_t *proof = NULL;
 	struct jcs_hole hole;
 	unsigned char hash_data[DATAINT_HASH_DATA_BYTES];
 	memcpy(hash_data, s->config_hash, DATAINT_HASH_BYTES);
@@ -204,14 +260,7 @@ int dataint_signer_sign_digest(const struct dataint_signer *s, const json_t *doc
 	if (digest)
 		sha256_2(prefix ? prefix : "", prefix ? strlen(prefix) : 0, doc_canon.data,
 			 doc_canon.len, digest);
-	proof = objcopy_shallow(s->config);
-	if (!proof) {
-		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
-		goto out;
-	}
-	err = add_proof_value(proof, hash_data, s->key, d);
-	if (!err)
-		err = jcs_append(proof, &proof_canon, d);
+	err = proof_canonical(s, hash_data, &proof_canon, d);
 	/* Splice ,"proof":{...} into the canonical document where JCS puts it. */
 	if (!err)
 		err = buf_append(&out, doc_canon.data, hole.offset);
@@ -229,7 +278,6 @@ int dataint_signer_sign_digest(const struct dataint_signer *s, const json_t *doc
 	if (!*text)
 		err = diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory");
 out:
-	json_decref(proof);
 	buf_release(&doc_canon);
 	buf_release(&proof_canon);
 	buf_release(&out);

@@ -46,6 +46,10 @@ struct dataint_signer {
 	const struct ed25519_key *key;
 	json_t *config; /* proof options with @context, without proofValue */
 	unsigned char config_hash[DATAINT_HASH_BYTES];
+	/* The canonical proof around its proofValue's characters: only they
+	 * change from one document to the next (NULL: built per document). */
+	char *proof_text;
+	size_t proof_head, proof_len; /* the value goes at proof_text + proof_head */
 };
 
 /* `context` is the @context every document signed will carry (copied into
