@@ -64,7 +64,7 @@ static int run(const struct cli_parsed *p)
 		out_errorf(NULL, "cannot make the holder key");
 		goto out;
 	}
-	/* {"did": "...", "seed": "<64 hex>"} built directly in secure memory. */
+	/* the holder item (wallet.h) built directly in secure memory */
 	item_len = strlen(did) + 2 * ED25519_SEED_BYTES + 32;
 	item = sodium_malloc(item_len);
 	unsigned char *seed = sodium_malloc(ED25519_SEED_BYTES);
@@ -74,11 +74,11 @@ static int run(const struct cli_parsed *p)
 		goto out;
 	}
 	ed25519_key_seed(key, seed);
-	int n = snprintf(item, item_len, "{\"did\": \"%s\", \"seed\": \"", did);
+	int n = snprintf(item, item_len, WALLET_HOLDER_ITEM_HEAD "%s" WALLET_HOLDER_ITEM_MID, did);
 	sodium_bin2hex(item + n, item_len - (size_t)n, seed, ED25519_SEED_BYTES);
 	sodium_free(seed);
 	n += 2 * ED25519_SEED_BYTES;
-	n += snprintf(item + n, item_len - (size_t)n, "\"}");
+	n += snprintf(item + n, item_len - (size_t)n, WALLET_HOLDER_ITEM_TAIL);
 	if (vault_put(v, WALLET_ITEM_HOLDER_KEY, item, (size_t)n, FILEIO_NO_REPLACE, &d) != 0) {
 		out_error(dir, &d);
 		goto out;

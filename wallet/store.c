@@ -1,10 +1,10 @@
 #include "wallet.h"
 
-#include <sodium.h>
-
+#include "didkey.h"
 #include "jsonin.h"
 #include "passphrase.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +53,10 @@ int wallet_open(const struct cli_parsed *p, struct vault **v)
 	return 0;
 }
 
-int wallet_holder_did(struct vault *v, char *out, size_t cap)
+/* Reads the holder item (wallet.h) in place: its did into did[0..cap) and,
+ * when seed is not NULL, its seed into seed (secure memory). */
+static int holder_item(struct vault *v, char *did, size_t cap,
+		       unsigned char seed[ED25519_SEED_BYTES])
 {
 	struct shomei_diag d;
 	diag_clear(&d);
@@ -63,21 +66,35 @@ int wallet_holder_did(struct vault *v, char *out, size_t cap)
 		out_error("holder key", &d);
 		return WALLET_EXIT_FAILED;
 	}
-	/* The item is {"did": ..., "seed": hex}; only the did is read here. */
-	json_t *j = NULL;
-	int rc = WALLET_EXIT_FAILED;
-	if (jsonin_parse((const char *)data, len, &j, &d) == 0) {
-		const char *did = json_string_value(json_object_get(j, "did"));
-		if (did && strlen(did) < cap) {
-			snprintf(out, cap, "%s", did);
-			rc = 0;
-		}
-	}
-	if (rc)
+	static const char head[] = WALLET_HOLDER_ITEM_HEAD, mid[] = WALLET_HOLDER_ITEM_MID,
+			  tail[] = WALLET_HOLDER_ITEM_TAIL;
+	const char *s = (const char *)data, *did_end = NULL, *hex = NULL;
+	size_t hex_len = 2 * ED25519_SEED_BYTES, n = 0;
+	if (len > sizeof head - 1 && !memcmp(s, head, sizeof head - 1))
+		did_end = memchr(s + sizeof head - 1, '"', len - (sizeof head - 1));
+	if (did_end && (size_t)(s + len - did_end) == sizeof mid - 1 + hex_len + sizeof tail - 1 &&
+	    !memcmp(did_end, mid, sizeof mid - 1) &&
+	    !memcmp(did_end + sizeof mid - 1 + hex_len, tail, sizeof tail - 1))
+		hex = did_end + sizeof mid - 1;
+	size_t did_len = hex ? (size_t)(did_end - s) - (sizeof head - 1) : 0;
+	int ok = hex && did_len > 0 && did_len < cap;
+	if (ok && seed)
+		ok = sodium_hex2bin(seed, ED25519_SEED_BYTES, hex, hex_len, NULL, &n, NULL) == 0 &&
+		     n == ED25519_SEED_BYTES;
+	int rc = ok ? 0 : WALLET_EXIT_FAILED;
+	if (ok) {
+		memcpy(did, s + sizeof head - 1, did_len);
+		did[did_len] = '\0';
+	} else {
 		out_errorf("holder key", "damaged wallet item");
-	json_decref(j);
+	}
 	vault_free_data(data, len);
 	return rc;
+}
+
+int wallet_holder_did(struct vault *v, char *out, size_t cap)
+{
+	return holder_item(v, out, cap, NULL);
 }
 
 struct collect {
@@ -228,31 +245,18 @@ int wallet_open_find(const struct cli_parsed *p, const char *id, struct wallet_e
 
 int wallet_holder_key(struct vault *v, struct ed25519_key **key)
 {
-	struct shomei_diag d;
-	diag_clear(&d);
 	*key = NULL;
-	unsigned char *data = NULL;
-	size_t len = 0;
-	if (vault_get(v, WALLET_ITEM_HOLDER_KEY, &data, &len, &d) != 0) {
-		out_error("holder key", &d);
+	char did[DIDKEY_MAX_BYTES];
+	unsigned char *seed = sodium_malloc(ED25519_SEED_BYTES);
+	if (!seed) {
+		out_errorf("holder key", "out of secure memory");
 		return WALLET_EXIT_FAILED;
 	}
-	/* {"did": ..., "seed": hex}: the seed goes straight into secure memory */
-	int rc = WALLET_EXIT_FAILED;
-	json_t *j = NULL;
-	unsigned char *seed = sodium_malloc(ED25519_SEED_BYTES);
-	size_t n = 0;
-	if (seed && jsonin_parse((const char *)data, len, &j, &d) == 0) {
-		const char *hex = json_string_value(json_object_get(j, "seed"));
-		if (hex && sodium_hex2bin(seed, ED25519_SEED_BYTES, hex, strlen(hex), NULL, &n, NULL) ==
-			       0 &&
-		    n == ED25519_SEED_BYTES && (*key = ed25519_key_new_from_seed(seed)) != NULL)
-			rc = 0;
+	int rc = holder_item(v, did, sizeof did, seed);
+	if (!rc && !(*key = ed25519_key_new_from_seed(seed))) {
+		out_errorf("holder key", "out of secure memory");
+		rc = WALLET_EXIT_FAILED;
 	}
-	if (rc)
-		out_errorf("holder key", "damaged wallet item");
-	json_decref(j);
 	sodium_free(seed);
-	vault_free_data(data, len);
 	return rc;
 }

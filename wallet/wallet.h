@@ -22,6 +22,13 @@ enum {
 #define WALLET_ITEM_CREDENTIAL_PREFIX "credential:"
 #define WALLET_ITEM_SDJWT_PREFIX      "sd-jwt:" /* the SD-JWT VC form, by credential id */
 
+/* The holder key item: HEAD <did:key> MID <64 hex of the seed> TAIL, written
+ * and read in secure memory (never through a JSON parser, which would copy the
+ * seed onto the ordinary heap). */
+#define WALLET_HOLDER_ITEM_HEAD "{\"did\": \""
+#define WALLET_HOLDER_ITEM_MID	"\", \"seed\": \""
+#define WALLET_HOLDER_ITEM_TAIL "\"}"
+
 extern const struct cli_cmd wallet_cmd_init;
 extern const struct cli_cmd wallet_cmd_import;
 extern const struct cli_cmd wallet_cmd_list;
