@@ -12,13 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SDJWT_ANCHOR_CONTEXT "shomei-sdjwt-v1\n"
 
+/* The claims a template may make disclosable: every claim of the payload
+ * that DIPLOMA_SD_VCT defines except the SD-JWT VC members that must stay
+ * plain. */
 static const char *const allowed[] = {"name",	     "birthDate",     "studentId", "grades", "honours",
 				      "fieldOfStudy", "description",  "degree",
 				      "achievementType", "conferralDate", "institution"};
 
-int diploma_sd_claim_allowed(const char *claim)
+static int claim_allowed(const char *claim)
 {
 	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
 		if (!strcmp(claim, allowed[i]))
@@ -47,7 +49,7 @@ int diploma_sd_paths(const char *list, char **paths, size_t *n, struct shomei_di
 		}
 		memcpy(name, p, len);
 		name[len] = '\0';
-		if (!diploma_sd_claim_allowed(name) || *n >= DIPLOMA_SD_MAX_CLAIMS) {
+		if (!claim_allowed(name) || *n >= DIPLOMA_SD_MAX_CLAIMS) {
 			diploma_sd_paths_free(paths, *n);
 			*n = 0;
 			return diag_set(d, SHOMEI_ERR_USAGE, name,
@@ -67,12 +69,20 @@ int diploma_sd_paths(const char *list, char **paths, size_t *n, struct shomei_di
 	return 0;
 }
 
+int diploma_sd_file_for(const char *json_path, char *out, size_t cap)
+{
+	size_t n = strlen(json_path);
+	int json = n > 5 && !strcmp(json_path + n - 5, ".json");
+	snprintf(out, cap, "%.*s.sd-jwt", (int)(json ? n - 5 : n), json_path);
+	return json;
+}
+
 int diploma_sd_digest(const char *sdjwt, size_t len, unsigned char digest[RECORD_HASH_BYTES])
 {
 	const char *t = memchr(sdjwt, '~', len);
 	if (!t)
 		return SHOMEI_ERR_PARSE;
-	sha256_2(SDJWT_ANCHOR_CONTEXT, strlen(SDJWT_ANCHOR_CONTEXT), sdjwt, (size_t)(t - sdjwt),
+	sha256_2(SDJWT_JWS_HASH_CONTEXT, strlen(SDJWT_JWS_HASH_CONTEXT), sdjwt, (size_t)(t - sdjwt),
 		 digest);
 	return 0;
 }

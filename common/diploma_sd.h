@@ -29,11 +29,6 @@
 #define DIPLOMA_SD_DEFAULT "name,birthDate,studentId,grades,honours"
 #define DIPLOMA_SD_MAX_CLAIMS 16
 
-/* The claims a template may make disclosable: every claim of the payload
- * that DIPLOMA_SD_VCT defines except the SD-JWT VC members that must stay
- * plain. */
-int diploma_sd_claim_allowed(const char *claim);
-
 /* Parses a comma-separated list of claim names (e.g. DIPLOMA_SD_DEFAULT)
  * into paths[] ("/name"), at most DIPLOMA_SD_MAX_CLAIMS. Each path is a
  * malloc'd string the caller frees (diploma_sd_paths_free). */
@@ -50,6 +45,11 @@ int diploma_sd_issue(const struct credential_claims *c, const struct credential_
 		     const char *kid, char *const *paths, size_t n, char **out, size_t *len,
 		     unsigned char digest[RECORD_HASH_BYTES], struct shomei_diag *d)
     __attribute__((warn_unused_result));
+
+/* The file the SD-JWT VC form of the credential file json_path goes in,
+ * beside it: X.json -> X.sd-jwt; any other name gets ".sd-jwt" appended.
+ * Returns 1 when json_path ends in ".json", else 0. */
+int diploma_sd_file_for(const char *json_path, char *out, size_t cap);
 
 /* The anchor digest of an SD-JWT (issued or presented). */
 int diploma_sd_digest(const char *sdjwt, size_t len, unsigned char digest[RECORD_HASH_BYTES])

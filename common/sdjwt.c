@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SDJWT_CONTEXT "shomei-sdjwt-v1\n"
 
 void sdjwt_digest(const char *text, size_t len, char out[SDJWT_DIGEST_CHARS + 1])
 {
@@ -619,6 +618,23 @@ struct rnd {
 	size_t len, pos;
 };
 
+#define RND_POOL_BYTES 512
+
+/* The random bytes an issuance will use (`want`, in the order fill_random
+ * hands them out) in one draw when they fit the caller's pool[RND_POOL_BYTES];
+ * the pool is wiped as it is used and by the caller at the end. */
+static struct rnd rnd_start(const struct sdjwt_issue_options *o,
+			    unsigned char pool[RND_POOL_BYTES], size_t want)
+{
+	struct rnd r = {.o = o};
+	if (!o->random && want <= RND_POOL_BYTES) {
+		randombytes_buf(pool, want);
+		r.pool = pool;
+		r.len = want;
+	}
+	return r;
+}
+
 static void fill_random(struct rnd *r, unsigned char *out, size_t n)
 {
 	if (r->o->random) {
@@ -739,19 +755,6 @@ int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 	return issue(work, o, key, out, len, d);
 }
 
-int sdjwt_issue_owned(json_t *payload, const struct sdjwt_issue_options *o,
-		      const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
-{
-	diag_clear(d);
-	*out = NULL;
-	*len = 0;
-	if (!json_is_object(payload)) {
-		json_decref(payload);
-		return diag_set(d, SHOMEI_ERR_USAGE, NULL, "the payload is not an object");
-	}
-	return issue(payload, o, key, out, len, d);
-}
-
 /* Issues from `work`, which it owns and changes. */
 static int issue(json_t *work, const struct sdjwt_issue_options *o, const struct ed25519_key *key,
 		 char **out, size_t *len, struct shomei_diag *d)
@@ -768,14 +771,9 @@ static int issue(json_t *work, const struct sdjwt_issue_options *o, const struct
 	int e = (!work || !order || !discs || !dlens)
 		    ? diag_set(d, SHOMEI_ERR_NOMEM, NULL, "out of memory")
 		    : 0;
-	struct rnd rng = {.o = o};
-	unsigned char pool[512];
-	size_t want = SDJWT_SALT_BYTES * o->nsd + 32 * (size_t)o->decoys * (o->nsd + 1);
-	if (!o->random && want <= sizeof pool) {
-		randombytes_buf(pool, want);
-		rng.pool = pool;
-		rng.len = want;
-	}
+	unsigned char pool[RND_POOL_BYTES];
+	struct rnd rng = rnd_start(o, pool,
+				   SDJWT_SALT_BYTES * o->nsd + 32 * (size_t)o->decoys * (o->nsd + 1));
 	for (size_t i = 0; !e && i < o->nsd; i++)
 		order[i] = o->sd_paths[i];
 	if (!e)
@@ -961,14 +959,8 @@ int sdjwt_issue_flat(const struct sdjwt_member *m, size_t n, const struct sdjwt_
 		return diag_set(d, SHOMEI_ERR_LIMIT, NULL, "too many decoys");
 	char digests[2 * SDJWT_FLAT_MAX_MEMBERS][SDJWT_DIGEST_CHARS + 1];
 	size_t ndg = 0;
-	struct rnd rng = {.o = o};
-	unsigned char pool[512];
-	size_t want = SDJWT_SALT_BYTES * nsd + 32 * (size_t)ndecoys;
-	if (!o->random && want <= sizeof pool) {
-		randombytes_buf(pool, want);
-		rng.pool = pool;
-		rng.len = want;
-	}
+	unsigned char pool[RND_POOL_BYTES];
+	struct rnd rng = rnd_start(o, pool, SDJWT_SALT_BYTES * nsd + 32 * (size_t)ndecoys);
 	struct buf disc, text;
 	buf_init(&disc, SDJWT_MAX_BYTES);
 	buf_init(&text, SDJWT_MAX_BYTES);
@@ -1229,7 +1221,7 @@ int sdjwt_verify(const char *text, size_t len, const struct sdjwt_verify_options
 			out->kb = 1;
 	}
 	if (!e)
-		sha256_2(SDJWT_CONTEXT, strlen(SDJWT_CONTEXT), p.jws, p.jws_len, out->jws_hash);
+		sha256_2(SDJWT_JWS_HASH_CONTEXT, strlen(SDJWT_JWS_HASH_CONTEXT), p.jws, p.jws_len, out->jws_hash);
 	jose_jws_free(jws);
 	jose_jws_free(kbj);
 	parsed_free(&p);

@@ -31,6 +31,7 @@
 #define SDJWT_MAX_DEPTH	      32
 #define SDJWT_SALT_BYTES      16
 #define SDJWT_DIGEST_CHARS    43 /* base64url of 32 bytes */
+#define SDJWT_JWS_HASH_CONTEXT "shomei-sdjwt-v1\n"
 #define SDJWT_TYP_VC	      "dc+sd-jwt"
 #define SDJWT_TYP_VC_LEGACY   "vc+sd-jwt" /* earlier drafts; accepted, never written */
 #define SDJWT_TYP_KB	      "kb+jwt"
@@ -58,12 +59,6 @@ struct sdjwt_issue_options {
  * nothing, the root, "_sd", "...", or a member of "cnf" is SHOMEI_ERR_USAGE. */
 int sdjwt_issue(const json_t *payload, const struct sdjwt_issue_options *o,
 		const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
-    __attribute__((warn_unused_result));
-
-/* As sdjwt_issue, but takes over payload (one reference: it is changed and
- * released), saving the copy: for callers that build the payload for this. */
-int sdjwt_issue_owned(json_t *payload, const struct sdjwt_issue_options *o,
-		      const struct ed25519_key *key, char **out, size_t *len, struct shomei_diag *d)
     __attribute__((warn_unused_result));
 
 /* A member of a flat payload, for sdjwt_issue_flat. */
@@ -134,7 +129,9 @@ struct sdjwt_verified {
 	int kb;		    /* a KB-JWT was present and verified */
 	unsigned char issuer_pk[ED25519_PUBLIC_BYTES];
 	char issuer_vm[160]; /* the kid, or "" */
-	unsigned char jws_hash[32]; /* SHA-256 of the issuer JWS text */
+	/* SHA-256(SDJWT_JWS_HASH_CONTEXT || the issuer JWS text): the same for
+	 * every presentation of one credential; shomei anchors it (diploma_sd.h) */
+	unsigned char jws_hash[32];
 };
 
 /* Verifies an SD-JWT or SD-JWT+KB presentation (RFC 9901 §7.1, §7.3):

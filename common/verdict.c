@@ -42,6 +42,7 @@ static struct verdict_check *add_v(struct verdict *v, const char *name, enum ver
 		to = VERDICT_UNTRUSTED;
 	if (to != v->status) {
 		v->status = to;
+		v->reason_check = name;
 		snprintf(v->reason, sizeof v->reason, "%s", c->detail);
 	}
 	return c;
@@ -88,6 +89,25 @@ static const char *fmt_time(int64_t t, char out[TIMEUTIL_RFC3339_BYTES])
 	return out;
 }
 
+/* The status hash a credential carries (hex, in member `where`; NULL when
+ * absent) must be its identifier's (want; NULL when it has none to compare
+ * with). Returns 1 with the hash in got when it passes. */
+static int check_status_hash(struct verdict *v, const char *where, const char *hex,
+			     const char *malformed, const unsigned char *want, const char *id_name,
+			     unsigned char got[RECORD_HASH_BYTES])
+{
+	if (!hex || record_hex_decode(hex, got) != 0) {
+		add(v, "status hash", VERDICT_FAIL, "%s: %s", where, malformed);
+		return 0;
+	}
+	if (want && memcmp(got, want, RECORD_HASH_BYTES) != 0) {
+		add(v, "status hash", VERDICT_FAIL, "%s: not the status hash of %s", where, id_name);
+		return 0;
+	}
+	add(v, "status hash", VERDICT_PASS, "%s", hex);
+	return 1;
+}
+
 /* The status hash the credential carries, if any, must be its id's. */
 static void check_status_member(struct verdict *v, const json_t *vc,
 				const unsigned char status[RECORD_HASH_BYTES])
@@ -110,19 +130,10 @@ static void check_status_member(struct verdict *v, const json_t *vc,
 		    type);
 		return;
 	}
-	const char *hex = json_string_value(json_object_get(cs, "statusHash"));
 	unsigned char got[RECORD_HASH_BYTES];
-	if (!hex || record_hex_decode(hex, got) != 0) {
-		add(v, "status hash", VERDICT_FAIL,
-		    "credentialStatus.statusHash: not 64 lowercase hex digits");
-		return;
-	}
-	if (memcmp(got, status, sizeof got) != 0) {
-		add(v, "status hash", VERDICT_FAIL,
-		    "credentialStatus.statusHash: not the status hash of the credential's id");
-		return;
-	}
-	add(v, "status hash", VERDICT_PASS, "%s", hex);
+	check_status_hash(v, "credentialStatus.statusHash",
+			  json_string_value(json_object_get(cs, "statusHash")),
+			  "not 64 lowercase hex digits", status, "the credential's id", got);
 }
 
 static void report_standing(struct verdict *v, const struct registry_institution *in)
@@ -480,11 +491,11 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 	json_t *pth;
 	json_array_foreach(sv.disclosed, i, pth) append_name(v->disclosed, json_string_value(pth) + 1);
 	if (!strcmp(vct ? vct : "", DIPLOMA_SD_VCT)) {
-		static const char *const sdable[] = {"name", "birthDate", "studentId", "grades",
-						     "honours"};
-		for (size_t k = 0; k < sizeof sdable / sizeof sdable[0]; k++)
-			if (!json_object_get(c, sdable[k]))
-				append_name(v->withheld, sdable[k]);
+		/* the default template's disclosable claims that are not shown */
+		char names[] = DIPLOMA_SD_DEFAULT, *save = NULL;
+		for (char *n = strtok_r(names, ",", &save); n; n = strtok_r(NULL, ",", &save))
+			if (!json_object_get(c, n))
+				append_name(v->withheld, n);
 	}
 	v->undisclosed = sv.undisclosed;
 	const json_t *nbf = json_object_get(c, "nbf"), *exp = json_object_get(c, "exp");
@@ -497,21 +508,17 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 	 * Status List entry when the credential names one */
 	const json_t *stc = json_object_get(c, "status");
 	const json_t *shl = json_object_get(stc, "shomei_ledger");
-	unsigned char status[RECORD_HASH_BYTES];
-	const char *sh = json_string_value(json_object_get(shl, "status_hash"));
-	int has_status = sh && record_hex_decode(sh, status) == 0;
-	unsigned char want[RECORD_HASH_BYTES];
+	unsigned char status[RECORD_HASH_BYTES], want[RECORD_HASH_BYTES];
+	int has_status = 0;
 	uint64_t idx;
 	const char *uri;
 	int sl = stc ? statuslist_reference(stc, &idx, &uri, &d) : SHOMEI_ERR_NOTFOUND;
-	if (!has_status && (shl || (!o->trusted_key && sl == SHOMEI_ERR_NOTFOUND))) {
-		add(v, "status hash", VERDICT_FAIL, "status.shomei_ledger.status_hash: missing or malformed");
-	} else if (has_status && v->id[0] &&
-		   (record_status_hash(v->id, want) != 0 || memcmp(want, status, sizeof want) != 0)) {
-		add(v, "status hash", VERDICT_FAIL,
-		    "status.shomei_ledger.status_hash: not the status hash of the jti");
-	} else if (has_status) {
-		add(v, "status hash", VERDICT_PASS, "%s", sh);
+	if (shl || (!o->trusted_key && sl == SHOMEI_ERR_NOTFOUND)) {
+		int has_id = v->id[0] && record_status_hash(v->id, want) == 0;
+		has_status = check_status_hash(
+		    v, "status.shomei_ledger.status_hash",
+		    json_string_value(json_object_get(shl, "status_hash")), "missing or malformed",
+		    has_id ? want : NULL, "the jti", status);
 	} else if (sl == SHOMEI_ERR_NOTFOUND) {
 		add(v, "status", VERDICT_SKIP,
 		    "the credential names no status mechanism: it cannot be revoked");
@@ -524,11 +531,10 @@ int verdict_sdjwt(const char *text, size_t len, const struct verdict_options *o,
 	} else if (sl != 0 && sl != SHOMEI_ERR_NOTFOUND) {
 		fail_from_diag(v, "status list", &d);
 	}
-	unsigned char digest[RECORD_HASH_BYTES];
-	if (diploma_sd_digest(text, len, digest) != 0)
-		add(v, "anchor", VERDICT_FAIL, "no issuer JWS");
-	else if (!check_trusted_key(v, o, sv.issuer_pk))
-		err = check_ledger(v, o->ledger, digest, has_status ? status : NULL, sv.issuer_vm);
+	/* the anchor digest of the SD-JWT form (diploma_sd_digest) */
+	if (!check_trusted_key(v, o, sv.issuer_pk))
+		err = check_ledger(v, o->ledger, sv.jws_hash, has_status ? status : NULL,
+				   sv.issuer_vm);
 	sdjwt_verified_release(&sv);
 	return err;
 }

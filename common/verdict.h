@@ -52,6 +52,7 @@ struct verdict {
 	enum verdict_status status;
 	int64_t at;			 /* the moment judged, Unix seconds */
 	char reason[VERDICT_TEXT_BYTES]; /* "" when valid; else the first failure */
+	const char *reason_check;	 /* static: the check that gave the reason, or NULL */
 	size_t nchecks;
 	struct verdict_check checks[VERDICT_MAX_CHECKS];
 	/* What the credential says ("" when absent). */

@@ -189,22 +189,13 @@ static int claims_from_options(const struct cli_parsed *p, struct credential_cla
 	return 0;
 }
 
-/* The SD-JWT VC form goes beside the credential: X.json -> X.sd-jwt. */
-static void sd_path_for(const char *path, char *out, size_t cap)
-{
-	size_t n = strlen(path);
-	if (n > 5 && !strcmp(path + n - 5, ".json"))
-		n -= 5;
-	snprintf(out, cap, "%.*s.sd-jwt", (int)n, path);
-}
-
 static int write_pending(const char *path, const struct pending *pe, struct shomei_diag *d)
 {
 	int e = fileio_write_atomic(path, pe->text, strlen(pe->text), 0644, FILEIO_NO_REPLACE, d);
 	if (e || !strcmp(path, "-"))
 		return e;
 	char sd[4200];
-	sd_path_for(path, sd, sizeof sd);
+	diploma_sd_file_for(path, sd, sizeof sd);
 	e = fileio_write_atomic(sd, pe->sd_text, strlen(pe->sd_text), 0644, FILEIO_NO_REPLACE, d);
 	if (e)
 		diag_prefix(d, sd);

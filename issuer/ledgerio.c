@@ -66,16 +66,26 @@ static int writer_key_path(const struct cli_parsed *p, char *out, size_t cap)
 	return 0;
 }
 
-/* The passphrase source of a pair of options (--passphrase-env/-fd, or the
- * ledger's). */
-static int source_of(const struct cli_parsed *p, const char *env_opt, const char *fd_opt,
-		     struct passphrase_source *src)
+/* The passphrase for the key file at path, from the source a pair of options
+ * names (--passphrase-env/-fd, or the ledger's), asked for twice when it is
+ * new. Prints its own error; returns the exit code (0 on success). */
+static int passphrase_for(const struct cli_parsed *p, const char *env_opt, const char *fd_opt,
+			  const char *path, const char *what, int is_new, char **pass,
+			  size_t *pass_len)
 {
 	struct shomei_diag d;
 	diag_clear(&d);
-	if (cli_passphrase_source_named(p, env_opt, fd_opt, src, &d) != 0) {
+	struct passphrase_source src;
+	if (cli_passphrase_source_named(p, env_opt, fd_opt, &src, &d) != 0) {
 		out_error(NULL, &d);
 		return ISSUER_EXIT_USAGE;
+	}
+	char prompt[4300];
+	snprintf(prompt, sizeof prompt, "%spassphrase for %s%s: ", is_new ? "new " : "", what,
+		 path);
+	if (passphrase_get(&src, prompt, is_new, pass, pass_len, &d) != 0) {
+		out_error(NULL, &d);
+		return ISSUER_EXIT_FAILED;
 	}
 	return 0;
 }
@@ -87,18 +97,11 @@ int issuer_key_create(const struct cli_parsed *p, const char *env_opt, const cha
 	struct shomei_diag d;
 	diag_clear(&d);
 	*key = NULL;
-	struct passphrase_source src;
-	int rc = source_of(p, env_opt, fd_opt, &src);
-	if (rc)
-		return rc;
-	char prompt[4300];
-	snprintf(prompt, sizeof prompt, "new passphrase for %s%s: ", what, path);
 	char *pass = NULL;
 	size_t pass_len = 0;
-	if (passphrase_get(&src, prompt, 1, &pass, &pass_len, &d) != 0) {
-		out_error(NULL, &d);
-		return ISSUER_EXIT_FAILED;
-	}
+	int rc = passphrase_for(p, env_opt, fd_opt, path, what, 1, &pass, &pass_len);
+	if (rc)
+		return rc;
 	*key = ed25519_key_new_random();
 	if (!*key) {
 		passphrase_free(pass);
@@ -122,18 +125,11 @@ int issuer_key_read(const struct cli_parsed *p, const char *env_opt, const char 
 	struct shomei_diag d;
 	diag_clear(&d);
 	*key = NULL;
-	struct passphrase_source src;
-	int rc = source_of(p, env_opt, fd_opt, &src);
-	if (rc)
-		return rc;
-	char prompt[4300];
-	snprintf(prompt, sizeof prompt, "passphrase for %s%s: ", what, path);
 	char *pass = NULL;
 	size_t pass_len = 0;
-	if (passphrase_get(&src, prompt, 0, &pass, &pass_len, &d) != 0) {
-		out_error(NULL, &d);
-		return ISSUER_EXIT_FAILED;
-	}
+	int rc = passphrase_for(p, env_opt, fd_opt, path, what, 0, &pass, &pass_len);
+	if (rc)
+		return rc;
 	int e = keyfile_read(path, pass, pass_len, key, &d);
 	passphrase_free(pass);
 	if (e) {

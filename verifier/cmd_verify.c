@@ -44,10 +44,7 @@ static void print_claims(const struct verdict *v);
  * trusted but a status list entry that could not be checked) the status. */
 static int status_unknown(const struct verdict *v)
 {
-	for (size_t i = 0; i < v->nchecks; i++)
-		if (v->checks[i].result == VERDICT_SKIP && !strcmp(v->checks[i].detail, v->reason))
-			return !strcmp(v->checks[i].name, "status list");
-	return 0;
+	return v->reason_check && !strcmp(v->reason_check, "status list");
 }
 
 static void print_human(const struct verdict *v)

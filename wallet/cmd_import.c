@@ -1,6 +1,7 @@
 #include "wallet.h"
 
 #include "didkey.h"
+#include "diploma_sd.h"
 #include "fileio.h"
 #include "jsonin.h"
 #include "timeutil.h"
@@ -71,11 +72,9 @@ static int run(const struct cli_parsed *p)
 	char sd_path[4200] = "";
 	if (cli_value(p, "sd-jwt")) {
 		snprintf(sd_path, sizeof sd_path, "%s", cli_value(p, "sd-jwt"));
-	} else if (strcmp(file, "-") != 0 && strlen(file) > 5 &&
-		   !strcmp(file + strlen(file) - 5, ".json")) {
-		snprintf(sd_path, sizeof sd_path, "%.*s.sd-jwt", (int)(strlen(file) - 5), file);
-		if (access(sd_path, F_OK) != 0)
-			sd_path[0] = '\0';
+	} else if (!diploma_sd_file_for(file, sd_path, sizeof sd_path) ||
+		   access(sd_path, F_OK) != 0) {
+		sd_path[0] = '\0';
 	}
 	char *sd = NULL;
 	size_t sdl = 0;
